@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup db browser bench clean-db
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing pinned dependencies into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	@$(PY) manage.py migrate --no-input
+	@$(PY) manage.py loaddemo
+
+## make run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000
+run: db
+	@echo "Serving the registry on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+## make test: set up, then the whole suite against real PostgreSQL
+test: setup browser
+	@$(PY) -m pytest
+
+bench: db
+	@$(PY) bench/run.py
+
+clean-db:
+	@echo "Stopping and removing the embedded database in .pgdata/"
+	@-$(VENV)/bin/python -c "import pgserver,pathlib; p=pathlib.Path('.pgdata/data'); p.exists() and pgserver.get_server(str(p), cleanup_mode='delete')"
+	@rm -rf .pgdata

@@ -1,0 +1,196 @@
+"""Validation of an incident draft: one set of rules and messages for the API, the
+submission form, corrections and imports.
+
+DRF serializers are used here as a validation library; they hold no persistence.
+"""
+
+import datetime
+import re
+
+import pycountry
+from django.utils import timezone
+from rest_framework import serializers
+
+from . import choices
+
+MAX_SOURCES = 25
+MAX_OUTCOMES = 30
+MAX_NAMES = 10
+
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+
+
+def parse_partial_date(value) -> tuple[datetime.date, str]:
+    """Return (date, precision) for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise on impossible or future dates."""
+    if isinstance(value, datetime.date):
+        result, precision = value, choices.DatePrecision.DAY
+    else:
+        match = PARTIAL_DATE.match(str(value).strip())
+        if not match:
+            raise serializers.ValidationError("Use YYYY-MM-DD, YYYY-MM or YYYY.")
+        year, month, day = match.groups()
+        precision = choices.DatePrecision.DAY if day else choices.DatePrecision.MONTH if month else choices.DatePrecision.YEAR
+        try:
+            result = datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise serializers.ValidationError(f"{value} is not a real date.") from None
+    if result.year < 1900:
+        raise serializers.ValidationError("Dates before 1900 are not accepted.")
+    if result > timezone.now().date():
+        raise serializers.ValidationError("The date is in the future.")
+    return result, precision
+
+
+class PartialDateField(serializers.Field):
+    """A date that may be only a year or a month, as sources often give it."""
+
+    default_error_messages = {"invalid": "Use YYYY-MM-DD, YYYY-MM or YYYY."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, (str, datetime.date)):
+            self.fail("invalid")
+        return parse_partial_date(data)
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuse fields the schema does not know, rather than silently dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class SourceDraft(StrictSerializer):
+    url = serializers.URLField(max_length=2000)
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    published_date = PartialDateField(required=False, allow_null=True, default=None)
+    language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=12, required=False, allow_blank=True, default="")
+    source_type = serializers.ChoiceField(choices=choices.SourceType.choices, default=choices.SourceType.NEWS)
+
+    def validate_url(self, value):
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Only http and https links are accepted.")
+        return value
+
+
+class OutcomeDraft(StrictSerializer):
+    type = serializers.ChoiceField(choices=choices.OutcomeType.choices)
+    date = PartialDateField(required=False, allow_null=True, default=None)
+    detail = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(min_value=0, max_value=36500, required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="", error_messages={"invalid": "Use an ISO 4217 code such as USD."})
+    sources = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=1, max_length=MAX_SOURCES,
+                                    help_text="Positions in the incident's sources list (0-based) that support this outcome.")
+
+    def validate(self, attrs):
+        if attrs.get("amount") is not None and not attrs.get("currency"):
+            raise serializers.ValidationError({"currency": ["Give the currency of the amount."]})
+        return attrs
+
+
+class AffectedDraft(StrictSerializer):
+    count = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True, default=None)
+    has_minor = serializers.BooleanField(required=False, allow_null=True, default=None)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                 help_text="Kept private unless a moderator confirms the person is an adult whose name is already public. Never give a minor's name.")
+    name_public = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if attrs.get("has_minor") and attrs.get("name"):
+            raise serializers.ValidationError({"name": ["A minor's name is never recorded. Leave the name empty."]})
+        if attrs.get("name_public") and not attrs.get("name"):
+            attrs["name_public"] = False
+        return attrs
+
+
+class IncidentDraft(StrictSerializer):
+    """An incident with its sources and outcomes, as a submitter or importer sends it."""
+
+    title = serializers.CharField(max_length=300)
+    narrative = serializers.CharField(max_length=20000)
+    incident_date = PartialDateField(required=False, allow_null=True, default=None)
+    date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices, required=False)
+    country = serializers.CharField(max_length=2, min_length=2)
+    region = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    systems = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_NAMES, required=False, default=list,
+                                    help_text="Slugs, names or aliases; an unknown name becomes a proposal for the moderators.")
+    operators = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_NAMES, required=False, default=list)
+    identification_mode = serializers.ChoiceField(choices=choices.IdentificationMode.choices, default=choices.IdentificationMode.UNKNOWN)
+    error_type = serializers.ChoiceField(choices=choices.ErrorType.choices, default=choices.ErrorType.OTHER)
+    contributing_factors = serializers.ListField(child=serializers.ChoiceField(choices=choices.ContributingFactor.choices), max_length=12, required=False, default=list)
+    reference_database = serializers.ChoiceField(choices=choices.ReferenceDatabase.choices, required=False, allow_blank=True, default="")
+    human_review = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sole_basis = serializers.BooleanField(required=False, allow_null=True, default=None)
+    external_ids = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False, default=list)
+    affected = AffectedDraft(required=False)
+    sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
+                          error_messages={"empty": "Give at least one source: a link to a report, court record or document.", "min_length": "Give at least one source."})
+    outcomes = OutcomeDraft(many=True, max_length=MAX_OUTCOMES, required=False, default=list)
+
+    def validate_country(self, value):
+        code = value.upper()
+        if not pycountry.countries.get(alpha_2=code):
+            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        return code
+
+    def validate(self, attrs):
+        if "incident_date" in attrs and attrs["incident_date"]:
+            date, precision = attrs["incident_date"]
+            attrs["incident_date"] = date
+            attrs["date_precision"] = attrs.get("date_precision") or precision
+        elif "incident_date" in attrs:
+            attrs["incident_date"] = None
+        for name in ("systems", "operators", "external_ids"):
+            if name in attrs:
+                attrs[name] = list(dict.fromkeys(v.strip() for v in attrs[name] if v.strip()))
+        sources = attrs.get("sources")
+        outcomes = attrs.get("outcomes") or []
+        if sources is not None:
+            errors = {}
+            for i, outcome in enumerate(outcomes):
+                bad = [n for n in outcome["sources"] if n >= len(sources)]
+                if bad:
+                    errors[i] = {"sources": [f"Source {n} does not exist: there are {len(sources)} sources, numbered from 0." for n in bad]}
+            if errors:
+                raise serializers.ValidationError({"outcomes": [errors.get(i, {}) for i in range(len(outcomes))]})
+        return attrs
+
+
+class CorrectionDraft(IncidentDraft):
+    """Fields a moderator may change in a correction; every field optional."""
+
+    affected_name_public = serializers.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+def flatten_dates(attrs: dict) -> dict:
+    """Turn the (date, precision) pairs of nested sources and outcomes into two keys."""
+    for row in attrs.get("sources") or []:
+        row["published_date"], row["date_precision"] = row.get("published_date") or (None, choices.DatePrecision.DAY)
+    for row in attrs.get("outcomes") or []:
+        row["date"], row["date_precision"] = row.get("date") or (None, choices.DatePrecision.DAY)
+    return attrs
+
+
+def validate_draft(data, *, partial: bool = False) -> dict:
+    """Validate a draft and return clean attributes; raise ``serializers.ValidationError`` with every failing field."""
+    serializer = (CorrectionDraft if partial else IncidentDraft)(data=data)
+    serializer.is_valid(raise_exception=True)
+    return flatten_dates(dict(serializer.validated_data))

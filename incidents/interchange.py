@@ -1,0 +1,372 @@
+"""The public record format (schema ``wir-incident/1``), and JSON Lines import and export.
+
+``public_record`` is the one definition of what a published incident looks like
+outside the registry: the API detail, the JSON Lines export, the version snapshots
+and the dump all use it.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from . import choices, drafts
+from .models import (
+    Incident, IncidentSource, IncidentVersion, ModerationEvent, Organization, Outcome, PublicIdCounter, Source, System,
+)
+from .text import lookup_keys, normalize_url
+
+SCHEMA_ID = "wir-incident/1"
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def partial_date(value, precision):
+    """Render a date as precisely as it is known: 2020, 2020-01 or 2020-01-09."""
+    if not value:
+        return None
+    return {"year": f"{value:%Y}", "month": f"{value:%Y-%m}"}.get(precision, value.isoformat())
+
+
+def system_record(system: System) -> dict:
+    vendor = system.vendor
+    return {
+        "slug": system.slug, "name": system.name, "technology": system.technology, "aliases": list(system.aliases),
+        "vendor": {"slug": vendor.slug, "name": vendor.name} if vendor else None,
+    }
+
+
+def organization_record(org: Organization) -> dict:
+    return {"slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country or None}
+
+
+def public_record(incident: Incident) -> dict:
+    """Return the public representation of an incident whose relations are prefetched.
+
+    Only public fields: no submitter, no contact, no private name, no draft state.
+    """
+    links = list(incident.source_links.all())
+    position = {link.source_id: i for i, link in enumerate(links)}
+    return {
+        "schema": SCHEMA_ID,
+        "public_id": incident.public_id,
+        "version": incident.version,
+        "title": incident.title,
+        "narrative": incident.narrative,
+        "incident_date": partial_date(incident.incident_date, incident.date_precision),
+        "date_precision": incident.date_precision,
+        "country": incident.country,
+        "region": incident.region,
+        "city": incident.city,
+        "systems": [system_record(s) for s in incident.systems.all()],
+        "operators": [organization_record(o) for o in incident.operators.all()],
+        "identification_mode": incident.identification_mode,
+        "error_type": incident.error_type,
+        "contributing_factors": list(incident.contributing_factors),
+        "reference_database": incident.reference_database or None,
+        "human_review": incident.human_review,
+        "sole_basis": incident.sole_basis,
+        "external_ids": list(incident.external_ids),
+        "affected": {"count": incident.affected_count, "has_minor": incident.affected_minor, "name": incident.public_name or None},
+        "sources": [
+            {
+                "url": link.source.url, "title": link.source.title, "publisher": link.source.publisher,
+                "published_date": partial_date(link.source.published_date, link.source.date_precision),
+                "language": link.source.language, "source_type": link.source.source_type,
+            }
+            for link in links
+        ],
+        "outcomes": [
+            {
+                "type": o.type, "date": partial_date(o.date, o.date_precision), "detail": o.detail, "days": o.days,
+                "amount": float(o.amount) if o.amount is not None else None, "currency": o.currency or None,
+                "sources": sorted(position[s.pk] for s in o.source_list if s.pk in position),
+            }
+            for o in incident.outcomes.all()
+        ],
+        "published_at": incident.published_at.isoformat() if incident.published_at else None,
+        "updated_at": incident.updated_at.isoformat() if incident.updated_at else None,
+    }
+
+
+def iter_records(queryset, chunk_size: int = 1000) -> Iterator[dict]:
+    """Yield public records of ``queryset`` in constant memory, prefetching per chunk."""
+    from .selectors import with_relations
+
+    yield from (public_record(i) for i in with_relations(queryset).iterator(chunk_size=chunk_size))
+
+
+def to_json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":")) + "\n"
+
+
+# --- import -------------------------------------------------------------------------
+
+
+class ImportError_(Exception):
+    """A line of an import file is invalid; nothing was imported."""
+
+    def __init__(self, line: int, errors):
+        self.line, self.errors = line, errors
+        super().__init__(f"line {line}: {format_errors(errors)}")
+
+
+def format_errors(errors, prefix="") -> str:
+    if isinstance(errors, dict):
+        return "; ".join(format_errors(v, f"{prefix}{k}." if not isinstance(v, (str, list)) or (isinstance(v, list) and v and isinstance(v[0], dict)) else f"{prefix}{k}") for k, v in errors.items())
+    if isinstance(errors, list):
+        if errors and isinstance(errors[0], (dict, list)):
+            return "; ".join(format_errors(e, f"{prefix}{i}.") for i, e in enumerate(errors) if e)
+        return f"{prefix.rstrip('.')}: {' '.join(str(e) for e in errors)}" if prefix else " ".join(str(e) for e in errors)
+    return f"{prefix.rstrip('.')}: {errors}" if prefix else str(errors)
+
+
+class NamedRef(serializers.Serializer):
+    slug = serializers.SlugField(max_length=120, required=False)
+    name = serializers.CharField(max_length=200)
+    technology = serializers.ChoiceField(choices=choices.Technology.choices, required=False)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    vendor = serializers.DictField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=choices.OrganizationKind.choices, required=False)
+    country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
+
+
+class ImportedAffected(drafts.AffectedDraft):
+    pass
+
+
+class ImportedIncident(drafts.IncidentDraft):
+    """A record of the public format, plus what a restore needs."""
+
+    schema = serializers.ChoiceField(choices=[SCHEMA_ID], required=False)
+    public_id = serializers.RegexField(r"^[A-Z]{2,5}-\d{4}-\d{4,}$", required=False, allow_null=True)
+    version = serializers.IntegerField(min_value=1, required=False, default=1)
+    status = serializers.ChoiceField(choices=[choices.Status.PUBLISHED, choices.Status.WITHDRAWN], required=False, default=choices.Status.PUBLISHED)
+    withdrawn_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    systems = serializers.ListField(child=serializers.JSONField(), max_length=drafts.MAX_NAMES, required=False, default=list)
+    operators = serializers.ListField(child=serializers.JSONField(), max_length=drafts.MAX_NAMES, required=False, default=list)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    updated_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def _refs(self, value, field):
+        refs = []
+        for item in value:
+            ref = NamedRef(data={"name": item} if isinstance(item, str) else item)
+            if not ref.is_valid():
+                raise serializers.ValidationError({field: ref.errors})
+            refs.append(dict(ref.validated_data))
+        return refs
+
+    def validate(self, attrs):
+        systems, operators = attrs.pop("systems", []), attrs.pop("operators", [])
+        attrs = super().validate(attrs)
+        attrs["systems"] = self._refs(systems, "systems")
+        attrs["operators"] = self._refs(operators, "operators")
+        if attrs["status"] == choices.Status.WITHDRAWN and not attrs.get("withdrawn_reason"):
+            raise serializers.ValidationError({"withdrawn_reason": ["A withdrawn record needs its reason."]})
+        return attrs
+
+
+def parse_lines(lines: Iterable[str], progress=None) -> list[dict]:
+    """Validate every line first; raise ``ImportError_`` naming the first bad line and field."""
+    records, seen_ids = [], set()
+    for number, line in enumerate(lines, start=1):
+        if progress:
+            progress(number)
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportError_(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(data, dict):
+            raise ImportError_(number, "each line must be one JSON object")
+        data.pop("published_at", None) if data.get("published_at") is None else None
+        serializer = ImportedIncident(data=data)
+        if not serializer.is_valid():
+            raise ImportError_(number, serializer.errors)
+        attrs = drafts.flatten_dates(dict(serializer.validated_data))
+        pid = attrs.get("public_id")
+        if pid:
+            if pid in seen_ids:
+                raise ImportError_(number, {"public_id": [f"{pid} appears twice in the file."]})
+            seen_ids.add(pid)
+        attrs["_line"] = number
+        records.append(attrs)
+    if seen_ids:
+        taken = set(Incident.objects.filter(public_id__in=seen_ids).values_list("public_id", flat=True))
+        for attrs in records:
+            if attrs.get("public_id") in taken:
+                raise ImportError_(attrs["_line"], {"public_id": [f"{attrs['public_id']} already exists in this registry."]})
+    return records
+
+
+class _Names:
+    """Find or create systems and organisations by slug, name or alias, once per import."""
+
+    def __init__(self):
+        self.orgs = {}
+        self.systems = {}
+
+    def _find(self, model, cache, ref):
+        keys = lookup_keys(*(v for v in (ref.get("slug"), ref["name"]) if v))
+        for key in keys:
+            if key in cache:
+                return cache[key]
+        row = None
+        if ref.get("slug"):
+            row = model.objects.filter(slug=ref["slug"]).first()
+        row = row or model.objects.filter(lookup_keys__overlap=keys).first()
+        return row, keys
+
+    def org(self, ref, default_kind=choices.OrganizationKind.OTHER):
+        found = self._find(Organization, self.orgs, ref)
+        if isinstance(found, Organization):
+            return found
+        row, keys = found
+        if row is None:
+            row = Organization(slug=ref.get("slug") or "", name=ref["name"], kind=ref.get("kind") or default_kind,
+                               country=(ref.get("country") or "").upper(), aliases=ref.get("aliases") or [])
+            row.save()
+        for key in keys + row.lookup_keys:
+            self.orgs[key] = row
+        return row
+
+    def system(self, ref):
+        found = self._find(System, self.systems, ref)
+        if isinstance(found, System):
+            return found
+        row, keys = found
+        if row is None:
+            vendor = self.org(ref["vendor"], choices.OrganizationKind.VENDOR) if ref.get("vendor") else None
+            row = System(slug=ref.get("slug") or "", name=ref["name"], technology=ref.get("technology") or choices.Technology.FACE,
+                         aliases=ref.get("aliases") or [], vendor=vendor)
+            row.save()
+        for key in keys + row.lookup_keys:
+            self.systems[key] = row
+        return row
+
+
+def allocate_public_ids(count: int, year: int) -> list[str]:
+    from django.conf import settings
+
+    if not count:
+        return []
+    counter, _ = PublicIdCounter.objects.select_for_update().get_or_create(year=year)
+    start = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return [f"{settings.REGISTRY_PUBLIC_ID_PREFIX}-{year}-{n:04d}" for n in range(start, start + count)]
+
+
+def _reserve_given_ids(records):
+    """Keep each year's counter past every imported id, so a new publication never reuses one."""
+    top = {}
+    for attrs in records:
+        pid = attrs.get("public_id")
+        if pid:
+            _, year, number = pid.rsplit("-", 2)
+            top[int(year)] = max(top.get(int(year), 0), int(number))
+    for year, number in top.items():
+        counter, _ = PublicIdCounter.objects.select_for_update().get_or_create(year=year)
+        if counter.last < number:
+            counter.last = number
+            counter.save(update_fields=["last"])
+
+
+def import_records(records: list[dict], actor=None, batch_size: int = 500, progress=None) -> list[str]:
+    """Write validated records in one transaction, in bulk; return their public ids.
+
+    All or nothing: any failure rolls back every line.
+    """
+    from .records import refresh_search_vectors, snapshot_many
+
+    names = _Names()
+    imported = []
+    now = timezone.now()
+    with transaction.atomic():
+        _reserve_given_ids(records)
+        missing = [a for a in records if not a.get("public_id")]
+        for attrs, pid in zip(missing, allocate_public_ids(len(missing), now.year)):
+            attrs["public_id"] = pid
+        for start in range(0, len(records), batch_size):
+            batch = records[start:start + batch_size]
+            imported += _import_batch(batch, names, actor, now)
+            if progress:
+                progress(start + len(batch))
+    return imported
+
+
+def _import_batch(batch, names, actor, now):
+    from .records import _scalar_values, refresh_search_vectors, snapshot_many
+
+    incidents = []
+    for attrs in batch:
+        values = _scalar_values(attrs)
+        values.setdefault("date_precision", choices.DatePrecision.DAY)
+        published = attrs.get("published_at") or now
+        incident = Incident(
+            public_id=attrs["public_id"], status=attrs["status"], version=attrs.get("version") or 1,
+            published_at=published, withdrawn_reason=attrs.get("withdrawn_reason", ""), **values,
+        )
+        incidents.append(incident)
+    Incident.objects.bulk_create(incidents)
+
+    # Sources are shared by normalised URL, with those already in the database.
+    wanted = {normalize_url(s["url"]): s for attrs in batch for s in attrs["sources"]}
+    existing = {s.normalized_url: s for s in Source.objects.filter(normalized_url__in=list(wanted))}
+    new_sources = []
+    for key, row in wanted.items():
+        if key not in existing:
+            source = Source(normalized_url=key, **{k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")})
+            source.title, source.publisher, source.language = source.title or "", source.publisher or "", source.language or ""
+            new_sources.append(source)
+    Source.objects.bulk_create(new_sources)
+    existing.update({s.normalized_url: s for s in new_sources})
+
+    links, outcomes, outcome_sources, sys_links, op_links = [], [], [], [], []
+    for incident, attrs in zip(incidents, batch):
+        ordered = [existing[normalize_url(s["url"])] for s in attrs["sources"]]
+        for position, source in enumerate(dict.fromkeys(ordered)):
+            links.append(IncidentSource(incident=incident, source=source, position=position))
+        for position, row in enumerate(attrs.get("outcomes") or []):
+            outcome = Outcome(incident=incident, position=position, type=row["type"], date=row.get("date"),
+                              date_precision=row.get("date_precision") or "day", detail=row.get("detail") or "",
+                              days=row.get("days"), amount=row.get("amount"), currency=row.get("currency") or "")
+            outcomes.append((outcome, {ordered[i] for i in row["sources"]}))
+        for ref in attrs["systems"]:
+            sys_links.append(Incident.systems.through(incident=incident, system=names.system(ref)))
+        for ref in attrs["operators"]:
+            op_links.append(Incident.operators.through(incident=incident, organization=names.org(ref)))
+    IncidentSource.objects.bulk_create(links)
+    Outcome.objects.bulk_create([o for o, _ in outcomes])
+    for outcome, sources in outcomes:
+        outcome_sources += [Outcome.sources.through(outcome=outcome, source=s) for s in sources]
+    Outcome.sources.through.objects.bulk_create(outcome_sources)
+    Incident.systems.through.objects.bulk_create(sys_links, ignore_conflicts=True)
+    Incident.operators.through.objects.bulk_create(op_links, ignore_conflicts=True)
+
+    ids = [i.pk for i in incidents]
+    refresh_search_vectors(ids)
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    ModerationEvent.objects.bulk_create([
+        ModerationEvent(incident=i, actor_id=actor_id, action=choices.Action.IMPORT, from_status="", to_status=i.status,
+                        reason=i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Imported.")
+        for i in incidents
+    ])
+    snapshots = snapshot_many(ids)
+    IncidentVersion.objects.bulk_create([
+        IncidentVersion(incident=i, number=i.version, note="Imported.", snapshot=snapshots[i.pk]) for i in incidents
+    ])
+    return [i.public_id for i in incidents]
+
+
+def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:
+    """Validate and import JSON Lines; all or nothing."""
+    return import_records(parse_lines(lines), actor=actor, progress=progress)

@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from rest_framework.authtoken.models import Token
+
+from incidents.moderation import MODERATORS_GROUP
+
+MODERATOR_MODELS = ["incident", "source", "outcome", "system", "organization", "submission", "moderationevent", "incidentversion", "proposedname"]
+
+
+def moderators_group() -> Group:
+    """Return the moderators group, with the admin permissions a moderator needs."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    perms = Permission.objects.filter(content_type__app_label="incidents", content_type__model__in=MODERATOR_MODELS).exclude(codename__startswith="delete_")
+    group.permissions.set(perms)
+    return group
+
+
+class Command(BaseCommand):
+    help = "Create or update a moderator and print their API token (Authorization: Token <token>)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--password", help="Set a password for the web desk and the admin (omit to keep or leave unusable).")
+        parser.add_argument("--rotate-token", action="store_true", help="Replace an existing API token.")
+
+    def handle(self, username, email, password, rotate_token, **options):
+        user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+        user.is_staff = True
+        user.is_active = True
+        if email:
+            user.email = email
+        if password:
+            user.set_password(password)
+        elif created:
+            user.set_unusable_password()
+        user.save()
+        user.groups.add(moderators_group())
+        if rotate_token:
+            Token.objects.filter(user=user).delete()
+        token, _ = Token.objects.get_or_create(user=user)
+        self.stderr.write(f"{'Created' if created else 'Updated'} moderator {username}.")
+        self.stdout.write(token.key)

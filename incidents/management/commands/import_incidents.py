@@ -1,0 +1,30 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents.interchange import ImportError_, import_records, parse_lines
+from incidents.progress import Progress
+
+
+class Command(BaseCommand):
+    help = "Import incidents from a JSON Lines file (one incident per line). All or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="A .jsonl file, or - for standard input.")
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, path, batch_size, **options):
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+        with stream:
+            lines = stream.readlines()
+        progress = Progress("checking", len(lines), self.stderr)
+        try:
+            records = parse_lines(lines, progress=progress.update)
+        except ImportError_ as exc:
+            progress.done()
+            raise CommandError(f"Nothing was imported. {path}, {exc}. Fix that line and run the import again.") from None
+        progress.done()
+        progress = Progress("importing", len(records), self.stderr)
+        ids = import_records(records, batch_size=batch_size, progress=progress.update)
+        progress.done()
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(ids)} incidents."))

@@ -1,0 +1,19 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from incidents.interchange import import_lines
+from incidents.models import Incident
+
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.jsonl"
+
+
+class Command(BaseCommand):
+    help = "Load the demo incidents (real, publicly documented cases) once; do nothing if any incident exists."
+
+    def handle(self, **options):
+        if Incident.objects.exists():
+            self.stdout.write("The registry already holds incidents; demo data not loaded.")
+            return
+        ids = import_lines(DEMO.read_text(encoding="utf-8").splitlines())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {len(ids)} demo incidents."))

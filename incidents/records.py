@@ -1,0 +1,218 @@
+"""Writing an incident's content: drafts from submissions, edits, evidence moves.
+
+Status changes are not made here; ``incidents.moderation`` calls these helpers
+inside its transaction.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from .choices import ProposalKind, Status
+from .models import Incident, IncidentSource, Organization, Outcome, ProposedName, Source, System
+
+SCALAR_FIELDS = (
+    "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
+    "identification_mode", "error_type", "contributing_factors", "reference_database",
+    "human_review", "sole_basis", "external_ids",
+)
+AFFECTED_FIELDS = {"count": "affected_count", "has_minor": "affected_minor", "name": "affected_name", "name_public": "affected_name_public"}
+
+
+def resolve_names(model, names: list[str]) -> tuple[list, list[str]]:
+    """Return (known records, unknown names) for slugs, names or aliases, in one query per call."""
+    from .text import lookup_keys
+
+    keyed = {name: lookup_keys(name) for name in names}
+    all_keys = sorted({k for keys in keyed.values() for k in keys})
+    rows = list(model.objects.filter(lookup_keys__overlap=all_keys)) if all_keys else []
+    found, unknown = [], []
+    for name, keys in keyed.items():
+        match = next((row for row in rows if set(keys) & set(row.lookup_keys)), None)
+        if match is None:
+            unknown.append(name)
+        elif match not in found:
+            found.append(match)
+    return found, unknown
+
+
+def _set_names(incident: Incident, systems=None, operators=None) -> None:
+    for names, model, relation, kind in (
+        (systems, System, incident.systems, ProposalKind.SYSTEM),
+        (operators, Organization, incident.operators, ProposalKind.OPERATOR),
+    ):
+        if names is None:
+            continue
+        found, unknown = resolve_names(model, names)
+        relation.set(found)
+        incident.proposed_names.filter(kind=kind).delete()
+        ProposedName.objects.bulk_create([ProposedName(incident=incident, kind=kind, name=n) for n in unknown])
+
+
+def source_for(row: dict) -> Source:
+    """Return the shared source for a URL, creating it from ``row`` the first time it is seen."""
+    from .text import normalize_url
+
+    existing = Source.objects.filter(normalized_url=normalize_url(row["url"])).first()
+    if existing:
+        # Fill in what the first submitter left blank, never overwrite.
+        changed = [f for f in ("title", "publisher", "language") if not getattr(existing, f) and row.get(f)]
+        if not existing.published_date and row.get("published_date"):
+            existing.published_date, existing.date_precision = row["published_date"], row.get("date_precision", "day")
+            changed += ["published_date", "date_precision"]
+        for f in changed:
+            if f not in ("published_date", "date_precision"):
+                setattr(existing, f, row[f])
+        if changed:
+            existing.save(update_fields=changed)
+        return existing
+    fields = {k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")}
+    return Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
+
+
+def _set_evidence(incident: Incident, sources: list[dict], outcomes: list[dict] | None) -> None:
+    """Replace the incident's sources and outcomes; outcomes refer to sources by position."""
+    incident.source_links.all().delete()
+    incident.outcomes.all().delete()
+    ordered = []
+    for position, row in enumerate(sources):
+        source = source_for(row)
+        if source not in ordered:
+            IncidentSource.objects.create(incident=incident, source=source, position=position)
+        ordered.append(source)
+    for position, row in enumerate(outcomes or []):
+        outcome = Outcome.objects.create(
+            incident=incident, position=position, type=row["type"], date=row.get("date"),
+            date_precision=row.get("date_precision") or "day", detail=row.get("detail") or "",
+            days=row.get("days"), amount=row.get("amount"), currency=row.get("currency") or "",
+        )
+        outcome.sources.set({ordered[i] for i in row["sources"]})
+
+
+def _scalar_values(attrs: dict) -> dict:
+    values = {f: attrs[f] for f in SCALAR_FIELDS if f in attrs}
+    affected = attrs.get("affected")
+    if affected is not None:
+        values.update({model_field: affected[key] for key, model_field in AFFECTED_FIELDS.items() if key in affected})
+    if "affected_name_public" in attrs:
+        values["affected_name_public"] = attrs["affected_name_public"]
+    if values.get("affected_minor"):
+        values["affected_name"], values["affected_name_public"] = "", False
+    return values
+
+
+def create_draft(attrs: dict) -> Incident:
+    """Create an unpublished incident from validated draft attributes (see ``drafts.validate_draft``)."""
+    values = _scalar_values(attrs)
+    values.setdefault("date_precision", "day")
+    values["affected_name_public"] = False  # only a moderator can make a name public
+    incident = Incident(status=Status.SUBMITTED, **values)
+    incident.full_clean(exclude=["sources", "systems", "operators"])
+    incident.save()
+    _set_names(incident, attrs.get("systems", []), attrs.get("operators", []))
+    _set_evidence(incident, attrs["sources"], attrs.get("outcomes"))
+    return incident
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def update_draft(incident: Incident, attrs: dict) -> dict:
+    """Apply validated (partial) draft attributes to ``incident``; return {field: [before, after]}.
+
+    The caller saves the incident; related rows are written here.
+    """
+    diff = {}
+    for field, value in _scalar_values(attrs).items():
+        before = getattr(incident, field)
+        if before != value:
+            sensitive = field == "affected_name"
+            diff[field] = ["[redacted]" if sensitive and before else _plain(before), "[redacted]" if sensitive and value else _plain(value)]
+            setattr(incident, field, value)
+    for relation, model in (("systems", System), ("operators", Organization)):
+        if relation in attrs:
+            before = sorted(getattr(incident, relation).values_list("slug", flat=True))
+            _set_names(incident, **{relation: attrs[relation]})
+            after = sorted(getattr(incident, relation).values_list("slug", flat=True))
+            if before != after:
+                diff[relation] = [before, after]
+    if "sources" in attrs:
+        before = [s.url for s in incident.sources.order_by("incident_links__position")]
+        _set_evidence(incident, attrs["sources"], attrs.get("outcomes", []))
+        after = [s.url for s in incident.sources.order_by("incident_links__position")]
+        diff["sources"] = [before, after]
+        diff["outcomes"] = "replaced"
+    return diff
+
+
+def check_publishable(incident: Incident) -> None:
+    """Refuse to publish a record without a source, or with an outcome resting on none of its sources."""
+    source_ids = set(incident.source_links.values_list("source_id", flat=True))
+    if not source_ids:
+        raise ValidationError({"sources": "An incident cannot be published without at least one source."})
+    for outcome in incident.outcomes.prefetch_related("sources"):
+        if not {s.pk for s in outcome.sources.all()} & source_ids:
+            raise ValidationError({"outcomes": f"The outcome {outcome.get_type_display()!r} rests on none of the incident's sources."})
+    if incident.proposed_names.exists():
+        raise ValidationError({"proposed": "Decide on every proposed system and operator first."})
+
+
+def move_evidence(duplicate: Incident, canonical: Incident) -> dict:
+    """Move every source and outcome of ``duplicate`` to ``canonical``, losing none."""
+    have = set(canonical.source_links.values_list("source_id", flat=True))
+    next_position = canonical.source_links.count()
+    moved_sources = []
+    for link in duplicate.source_links.select_related("source"):
+        if link.source_id not in have:
+            IncidentSource.objects.create(incident=canonical, source_id=link.source_id, position=next_position)
+            next_position += 1
+            moved_sources.append(link.source.url)
+    next_outcome = canonical.outcomes.count()
+    moved_outcomes = 0
+    for outcome in duplicate.outcomes.all():
+        outcome.incident = canonical
+        outcome.position = next_outcome + outcome.position
+        outcome.save(update_fields=["incident", "position"])
+        moved_outcomes += 1
+    canonical.systems.add(*duplicate.systems.all())
+    canonical.operators.add(*duplicate.operators.all())
+    # The duplicate keeps its source links too, so its history still shows what it cited.
+    return {"moved_sources": moved_sources, "moved_outcomes": moved_outcomes}
+
+
+SEARCH_VECTOR_SQL = """
+UPDATE incidents_incident AS i SET search_vector =
+    setweight(to_tsvector('english', coalesce(i.title, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(i.narrative, '')), 'B')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(coalesce(s.title, '') || ' ' || coalesce(s.publisher, ''), ' ')
+        FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
+        WHERE l.incident_id = i.id), '')), 'C')
+WHERE i.id = ANY(%s)
+"""
+
+
+def refresh_search_vectors(incident_ids: list[int]) -> None:
+    """Recompute the full-text vector over title, narrative and source titles."""
+    if incident_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_VECTOR_SQL, [list(incident_ids)])
+
+
+def snapshot(incident: Incident) -> dict:
+    """Return the public record as it stands, for the version history."""
+    from .interchange import public_record
+    from .selectors import with_relations
+
+    fresh = with_relations(Incident.objects.filter(pk=incident.pk)).get()
+    return public_record(fresh)
+
+
+def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
+    """Return {id: public record} for many incidents in a fixed number of queries."""
+    from .interchange import public_record
+    from .selectors import with_relations
+
+    return {i.pk: public_record(i) for i in with_relations(Incident.objects.filter(pk__in=incident_ids))}

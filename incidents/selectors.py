@@ -1,0 +1,117 @@
+"""Reads. Every public surface starts from ``public_incidents()``, which starts from
+``Incident.objects.public()``: the one rule of what the public may see.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractYear
+
+from .models import Incident, IncidentSource, Organization, Outcome, System
+
+
+def with_relations(queryset):
+    """Prefetch what a full record shows, in a fixed number of queries whatever the rows."""
+    return queryset.prefetch_related(
+        Prefetch("systems", queryset=System.objects.select_related("vendor").order_by("name")),
+        Prefetch("operators", queryset=Organization.objects.order_by("name")),
+        Prefetch("source_links", queryset=IncidentSource.objects.select_related("source").order_by("position", "id")),
+        Prefetch("outcomes", queryset=Outcome.objects.prefetch_related(Prefetch("sources", to_attr="source_list")).order_by("position", "id")),
+    )
+
+
+def with_summary(queryset):
+    """Prefetch what a list row shows: systems, operators and outcome types."""
+    return queryset.prefetch_related(
+        Prefetch("systems", queryset=System.objects.only("id", "slug", "name").order_by("name")),
+        Prefetch("operators", queryset=Organization.objects.only("id", "slug", "name").order_by("name")),
+        Prefetch("outcomes", queryset=Outcome.objects.only("id", "incident_id", "type", "position").order_by("position", "id")),
+    )
+
+
+def public_incidents():
+    """Return the incidents the public may see, newest publication first."""
+    return Incident.objects.public().order_by("-published_at", "-id")
+
+
+def public_incident(public_id: str):
+    """Return the public record with this id, or None."""
+    return with_relations(public_incidents().filter(public_id=public_id)).first()
+
+
+def identified_incident(public_id: str):
+    """Return any record that once had this public id (published, withdrawn or merged), or None.
+
+    Used only to answer a redirect or a 410; callers show nothing but the status,
+    the withdrawal reason and the canonical id.
+    """
+    return Incident.objects.select_related("merged_into").filter(public_id=public_id).only(
+        "id", "public_id", "status", "withdrawn_reason", "merged_into__public_id", "merged_into__status", "merged_into__merged_into_id"
+    ).first()
+
+
+def canonical_of(incident):
+    """Follow merges to the record that stands now (merges can chain)."""
+    seen = set()
+    while incident is not None and incident.merged_into_id and incident.pk not in seen:
+        seen.add(incident.pk)
+        incident = Incident.objects.only("id", "public_id", "status", "merged_into_id", "withdrawn_reason").get(pk=incident.merged_into_id)
+    return incident
+
+
+def public_systems():
+    """Return systems that appear in at least one public incident, with their counts."""
+    public = Incident.objects.public()
+    return System.objects.select_related("vendor").annotate(
+        incident_count=Count("incidents", filter=Q(incidents__in=public), distinct=True)
+    ).filter(incident_count__gt=0)
+
+
+def public_organizations():
+    public = Incident.objects.public()
+    return Organization.objects.annotate(
+        incident_count=Count("operated_incidents", filter=Q(operated_incidents__in=public), distinct=True),
+        system_count=Count("systems_made", filter=Q(systems_made__incidents__in=public), distinct=True),
+    ).filter(Q(incident_count__gt=0) | Q(system_count__gt=0))
+
+
+def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
+    """Return [(key, label, count)] of ``incidents`` grouped by one dimension, largest first.
+
+    Counts are of distinct incidents, so an incident with two systems counts once per system.
+    """
+    if group == "system":
+        rows = System.objects.filter(incidents__in=incidents).values("slug", "name").annotate(n=Count("incidents", distinct=True))
+        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
+    if group == "operator":
+        rows = Organization.objects.filter(operated_incidents__in=incidents).values("slug", "name").annotate(n=Count("operated_incidents", distinct=True))
+        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
+    if group == "vendor":
+        rows = Organization.objects.filter(systems_made__incidents__in=incidents).values("slug", "name").annotate(n=Count("systems_made__incidents", distinct=True))
+        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
+    if group == "outcome":
+        from .choices import OutcomeType
+
+        rows = Outcome.objects.filter(incident__in=incidents).values("type").annotate(n=Count("incident", distinct=True))
+        return sorted(((r["type"], OutcomeType(r["type"]).label, r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
+    if group == "year":
+        rows = incidents.exclude(incident_date=None).annotate(y=ExtractYear("incident_date")).values("y").annotate(n=Count("id")).order_by("y")
+        return [(str(r["y"]), str(r["y"]), r["n"]) for r in rows]
+    if group in ("country", "error_type", "identification_mode"):
+        from .choices import ErrorType, IdentificationMode
+        from .drafts import country_name
+
+        labels = {"country": country_name, "error_type": lambda v: ErrorType(v).label, "identification_mode": lambda v: IdentificationMode(v).label}[group]
+        rows = incidents.order_by().values(group).annotate(n=Count("id"))
+        return sorted(((r[group], labels(r[group]), r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
+    if group == "has_minor":
+        rows = incidents.order_by().values("affected_minor").annotate(n=Count("id"))
+        label = {True: "Minor involved", False: "No minor", None: "Unknown"}
+        return [(str(r["affected_minor"]).lower() if r["affected_minor"] is not None else "unknown", label[r["affected_minor"]], r["n"]) for r in rows]
+    raise ValueError(f"Unknown grouping {group!r}.")
+
+
+STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "has_minor")
+
+
+def history_public(incident):
+    """Return the public versions of a record, oldest first."""
+    return incident.versions.order_by("number")
