@@ -68,6 +68,8 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            # Exports write null for an empty text; read it back as empty.
+            data = {k: "" if v is None and getattr(self.fields[k], "allow_blank", False) else v for k, v in data.items()}
         return super().to_internal_value(data)
 
 
@@ -124,7 +126,7 @@ class IncidentDraft(StrictSerializer):
     incident_date = PartialDateField(required=False, allow_null=True, default=None)
     date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices, required=False)
     country = serializers.CharField(max_length=2, min_length=2)
-    region = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     systems = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_NAMES, required=False, default=list,
                                     help_text="Slugs, names or aliases; an unknown name becomes a proposal for the moderators.")

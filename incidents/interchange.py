@@ -137,10 +137,6 @@ class NamedRef(serializers.Serializer):
     country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
 
 
-class ImportedAffected(drafts.AffectedDraft):
-    pass
-
-
 class ImportedIncident(drafts.IncidentDraft):
     """A record of the public format, plus what a restore needs."""
 
@@ -166,6 +162,11 @@ class ImportedIncident(drafts.IncidentDraft):
     def validate(self, attrs):
         systems, operators = attrs.pop("systems", []), attrs.pop("operators", [])
         attrs = super().validate(attrs)
+        # In the public format a name appears only when it is public, so an exported
+        # name comes back public; a file may still say name_public: false.
+        affected, raw = attrs.get("affected"), self.initial_data.get("affected") or {}
+        if affected and affected.get("name") and "name_public" not in raw:
+            affected["name_public"] = True
         attrs["systems"] = self._refs(systems, "systems")
         attrs["operators"] = self._refs(operators, "operators")
         if attrs["status"] == choices.Status.WITHDRAWN and not attrs.get("withdrawn_reason"):

@@ -122,7 +122,7 @@ class Incident(models.Model):
     incident_date = models.DateField("incident date", null=True, blank=True)
     date_precision = models.CharField("date precision", max_length=5, choices=choices.DatePrecision.choices, default=choices.DatePrecision.DAY)
     country = models.CharField("country", max_length=2, validators=[country_code])
-    region = models.CharField("region", max_length=120, blank=True)
+    region = models.CharField("region", max_length=300, blank=True)
     city = models.CharField("city", max_length=120, blank=True)
 
     systems = models.ManyToManyField(System, blank=True, related_name="incidents", verbose_name="systems")

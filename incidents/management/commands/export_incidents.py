@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand
 
 from incidents.interchange import iter_records, to_json_line
@@ -16,12 +14,14 @@ class Command(BaseCommand):
     def handle(self, path, **options):
         queryset = public_incidents().order_by("published_at", "id")
         progress = Progress("exporting", queryset.count(), self.stderr)
-        out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8")
+        to_stdout = path == "-"
+        out = self.stdout if to_stdout else open(path, "w", encoding="utf-8")
+        write = (lambda text: out.write(text, ending="")) if to_stdout else out.write
         try:
             for n, record in enumerate(iter_records(queryset), start=1):
-                out.write(to_json_line(record))
+                write(to_json_line(record))
                 progress.update(n)
         finally:
-            if out is not sys.stdout:
+            if not to_stdout:
                 out.close()
         progress.done()
