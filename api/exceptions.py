@@ -1,1 +1,87 @@
-from rest_framework.views import exception_handler  # noqa
+"""Turn every error into one JSON shape, in one place.
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"sources.0.url": ["..."]}}}
+
+``fields`` names each failing field with a dotted path (``outcomes.1.sources``).
+"""
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from incidents.moderation import Conflict, InvalidTransition, ModerationError, NotAModerator
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+class Gone(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This record was withdrawn."
+    default_code = "gone"
+
+
+def flatten(detail, prefix="") -> dict[str, list[str]]:
+    """Return {dotted.field.path: [messages]} from DRF's nested error detail."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors":
+                path = prefix or "non_field_errors"
+            for k, v in flatten(value, path).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(detail, list):
+        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
+            out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in detail)
+        else:
+            for i, item in enumerate(detail):
+                if item:
+                    for k, v in flatten(item, f"{prefix}.{i}" if prefix else str(i)).items():
+                        out.setdefault(k, []).extend(v)
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return out
+
+
+def error_body(status_code: int, code: str, message: str, fields: dict | None = None, **extra) -> dict:
+    body = {"status": status_code, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    body.update(extra)
+    return {"error": body}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, NotAModerator):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    if isinstance(exc, (Conflict, InvalidTransition, ModerationError)):
+        return Response(error_body(409, "conflict" if isinstance(exc, Conflict) else "invalid_transition", str(exc)), status=409)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten(exc.detail)
+        names = ", ".join(sorted(fields))
+        response.data = error_body(400, "invalid", f"The request has errors in: {names}." if names else "The request is invalid.", fields)
+    else:
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, (Http404, exceptions.NotFound)):
+            code = "not_found"
+        detail = getattr(exc, "detail", str(exc))
+        message = str(detail) if not isinstance(detail, (dict, list)) else "; ".join(f"{k}: {v}" for k, v in flatten(detail).items())
+        extra = getattr(exc, "extra", {}) or {}
+        response.data = error_body(response.status_code, code, message, **extra)
+    return response

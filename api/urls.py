@@ -1,1 +1,35 @@
-urlpatterns = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import moderation_views as mod
+from . import views
+
+PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
+
+v1 = [
+    path("incidents/", views.IncidentList.as_view(), name="incident-list"),
+    path("incidents/export.csv", views.ExportCSV.as_view(), name="export-csv"),
+    path("incidents/export.jsonl", views.ExportJSONL.as_view(), name="export-jsonl"),
+    re_path(rf"^incidents/{PUBLIC_ID}/$", views.IncidentDetail.as_view(), name="incident-detail"),
+    re_path(rf"^incidents/{PUBLIC_ID}/history/$", views.IncidentHistory.as_view(), name="incident-history"),
+    path("systems/", views.SystemList.as_view(), name="system-list"),
+    path("systems/<slug:slug>/", views.SystemDetail.as_view(), name="system-detail"),
+    path("systems/<slug:slug>/incidents/", views.SystemIncidents.as_view(), name="system-incidents"),
+    path("organizations/", views.OrganizationList.as_view(), name="organization-list"),
+    path("organizations/<slug:slug>/", views.OrganizationDetail.as_view(), name="organization-detail"),
+    path("organizations/<slug:slug>/incidents/", views.OrganizationIncidents.as_view(), name="organization-incidents"),
+    path("stats/", views.Stats.as_view(), name="stats"),
+    path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
+    path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
+    path("moderation/submissions/", mod.Queue.as_view(), name="moderation-queue"),
+    path("moderation/submissions/<int:pk>/", mod.QueueDetail.as_view(), name="moderation-detail"),
+    *[path(f"moderation/submissions/<int:pk>/{a}/", mod.submission_action_view(a), name=f"moderation-{a}") for a in mod.SUBMISSION_ACTIONS],
+    *[re_path(rf"^moderation/incidents/{PUBLIC_ID}/{a}/$", mod.incident_action_view(a), name=f"moderation-incident-{a}") for a in mod.INCIDENT_ACTIONS],
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include((v1, "v1"))),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

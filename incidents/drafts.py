@@ -64,13 +64,19 @@ class StrictSerializer(serializers.Serializer):
     """Refuse fields the schema does not know, rather than silently dropping them."""
 
     def to_internal_value(self, data):
+        unknown = {}
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            unknown = {name: ["Unknown field."] for name in sorted(set(data) - set(self.fields))}
             # Exports write null for an empty text; read it back as empty.
-            data = {k: "" if v is None and getattr(self.fields[k], "allow_blank", False) else v for k, v in data.items()}
-        return super().to_internal_value(data)
+            data = {k: "" if v is None and getattr(self.fields[k], "allow_blank", False) else v for k, v in data.items() if k in self.fields}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Report unknown fields together with every other failing field.
+            raise serializers.ValidationError({**unknown, **exc.detail} if isinstance(exc.detail, dict) else exc.detail) from None
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class SourceDraft(StrictSerializer):

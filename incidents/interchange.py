@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from . import choices, drafts
@@ -286,7 +285,6 @@ def import_records(records: list[dict], actor=None, batch_size: int = 500, progr
 
     All or nothing: any failure rolls back every line.
     """
-    from .records import refresh_search_vectors, snapshot_many
 
     names = _Names()
     imported = []
@@ -371,3 +369,24 @@ def _import_batch(batch, names, actor, now):
 def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:
     """Validate and import JSON Lines; all or nothing."""
     return import_records(parse_lines(lines), actor=actor, progress=progress)
+
+
+def summary_record(incident: Incident) -> dict:
+    """Return the short public form of an incident for lists (prefetch with ``selectors.with_summary``)."""
+    return {
+        "public_id": incident.public_id,
+        "title": incident.title,
+        "incident_date": partial_date(incident.incident_date, incident.date_precision),
+        "date_precision": incident.date_precision,
+        "country": incident.country,
+        "region": incident.region,
+        "city": incident.city,
+        "systems": [{"slug": s.slug, "name": s.name} for s in incident.systems.all()],
+        "operators": [{"slug": o.slug, "name": o.name} for o in incident.operators.all()],
+        "identification_mode": incident.identification_mode,
+        "error_type": incident.error_type,
+        "outcome_types": list(dict.fromkeys(o.type for o in incident.outcomes.all())),
+        "has_minor": incident.affected_minor,
+        "version": incident.version,
+        "published_at": incident.published_at.isoformat() if incident.published_at else None,
+    }

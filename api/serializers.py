@@ -1,0 +1,300 @@
+"""Serializers per audience, with explicit fields.
+
+Public output is produced by ``incidents.interchange`` (the one definition of the
+public record); the output serializers here describe that shape for the OpenAPI
+schema and delegate ``to_representation`` to it, so the documentation and the
+data cannot drift apart silently (schemathesis checks the responses against it).
+"""
+
+from rest_framework import serializers
+
+from incidents import choices
+from incidents.interchange import public_record, summary_record
+from incidents.services import SubmissionSerializer  # noqa: F401 - re-exported for the schema
+
+
+class Ref(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SystemRef(Ref):
+    technology = serializers.ChoiceField(choices=choices.Technology.choices)
+    aliases = serializers.ListField(child=serializers.CharField())
+    vendor = Ref(allow_null=True)
+
+
+class OrganizationRef(Ref):
+    kind = serializers.ChoiceField(choices=choices.OrganizationKind.choices)
+    country = serializers.CharField(allow_null=True)
+
+
+class PublicSource(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True)
+    published_date = serializers.CharField(allow_null=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
+    language = serializers.CharField(allow_blank=True)
+    source_type = serializers.ChoiceField(choices=choices.SourceType.choices)
+
+
+class PublicOutcome(serializers.Serializer):
+    type = serializers.ChoiceField(choices=choices.OutcomeType.choices)
+    date = serializers.CharField(allow_null=True)
+    detail = serializers.CharField(allow_blank=True)
+    days = serializers.IntegerField(allow_null=True)
+    amount = serializers.FloatField(allow_null=True)
+    currency = serializers.CharField(allow_null=True)
+    sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions in the record's sources.")
+
+
+class PublicAffected(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True)
+    has_minor = serializers.BooleanField(allow_null=True)
+    name = serializers.CharField(allow_null=True, help_text="Only for an adult whose name is already public, as confirmed by a moderator.")
+
+
+class IncidentSummary(serializers.Serializer):
+    """An incident in a list."""
+
+    public_id = serializers.CharField()
+    title = serializers.CharField()
+    incident_date = serializers.CharField(allow_null=True)
+    date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices)
+    country = serializers.CharField()
+    region = serializers.CharField(allow_blank=True)
+    city = serializers.CharField(allow_blank=True)
+    systems = Ref(many=True)
+    operators = Ref(many=True)
+    identification_mode = serializers.ChoiceField(choices=choices.IdentificationMode.choices)
+    error_type = serializers.ChoiceField(choices=choices.ErrorType.choices)
+    outcome_types = serializers.ListField(child=serializers.ChoiceField(choices=choices.OutcomeType.choices))
+    has_minor = serializers.BooleanField(allow_null=True)
+    version = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    url = serializers.URLField(help_text="This record in the API.")
+
+    def to_representation(self, instance):
+        data = summary_record(instance)
+        data["url"] = self.context["request"].build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/")
+        return data
+
+
+class IncidentRecord(serializers.Serializer):
+    """A whole published incident (schema wir-incident/1)."""
+
+    schema = serializers.CharField()
+    public_id = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    narrative = serializers.CharField()
+    incident_date = serializers.CharField(allow_null=True)
+    date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices)
+    country = serializers.CharField()
+    region = serializers.CharField(allow_blank=True)
+    city = serializers.CharField(allow_blank=True)
+    systems = SystemRef(many=True)
+    operators = OrganizationRef(many=True)
+    identification_mode = serializers.ChoiceField(choices=choices.IdentificationMode.choices)
+    error_type = serializers.ChoiceField(choices=choices.ErrorType.choices)
+    contributing_factors = serializers.ListField(child=serializers.ChoiceField(choices=choices.ContributingFactor.choices))
+    reference_database = serializers.CharField(allow_null=True)
+    human_review = serializers.BooleanField(allow_null=True)
+    sole_basis = serializers.BooleanField(allow_null=True)
+    external_ids = serializers.ListField(child=serializers.CharField())
+    affected = PublicAffected()
+    sources = PublicSource(many=True)
+    outcomes = PublicOutcome(many=True)
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    history_url = serializers.URLField()
+    html_url = serializers.URLField()
+
+    def to_representation(self, instance):
+        data = public_record(instance)
+        request = self.context["request"]
+        data["history_url"] = request.build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/history/")
+        data["html_url"] = request.build_absolute_uri(f"/incidents/{instance.public_id}/")
+        return data
+
+
+class IncidentPage(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Number of incidents matching the filters.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+    results = IncidentSummary(many=True)
+
+
+class SubmissionCreated(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=choices.Status.choices)
+    status_url = serializers.URLField(help_text="Secret: anyone with this link can read and answer the submission. Keep it.")
+    token = serializers.CharField(help_text="The secret in status_url. Shown once; the registry keeps only a hash.")
+
+
+class SubmissionMessage(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+
+
+class SubmissionStatus(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=choices.Status.choices)
+    submitted_at = serializers.DateTimeField()
+    change_request = serializers.CharField(allow_null=True)
+    rejection_reason = serializers.CharField(allow_null=True)
+    public_id = serializers.CharField(allow_null=True)
+    messages = SubmissionMessage(many=True)
+
+
+class AnswerInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000, help_text="Your answer to the moderators' request.")
+    changes = serializers.DictField(required=False, help_text="Fields of the submission to replace (same names as when submitting).")
+
+
+class CountRow(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SystemSummary(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    technology = serializers.ChoiceField(choices=choices.Technology.choices)
+    aliases = serializers.ListField(child=serializers.CharField())
+    vendor = Ref(allow_null=True)
+    incident_count = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class SystemDetail(SystemSummary):
+    description = serializers.CharField(allow_blank=True)
+    identification_modes = serializers.ListField(child=serializers.CharField())
+    operators = CountRow(many=True, help_text="Operators seen using the system, with their number of published incidents.")
+    by_outcome = CountRow(many=True)
+    by_year = CountRow(many=True)
+    incidents_url = serializers.URLField()
+
+
+class OrganizationSummary(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=choices.OrganizationKind.choices)
+    country = serializers.CharField(allow_null=True)
+    aliases = serializers.ListField(child=serializers.CharField())
+    incident_count = serializers.IntegerField(help_text="Published incidents where it was the operator.")
+    url = serializers.URLField()
+
+
+class OrganizationDetail(OrganizationSummary):
+    description = serializers.CharField(allow_blank=True)
+    systems_made = Ref(many=True)
+    systems_used = CountRow(many=True)
+    by_outcome = CountRow(many=True)
+    by_year = CountRow(many=True)
+    incidents_url = serializers.URLField()
+
+
+class StatsResult(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Incidents in the filtered set.")
+    groups = serializers.DictField(child=CountRow(many=True), help_text="For each group_by asked: counts of incidents, largest first.")
+
+
+class HistoryVersion(serializers.Serializer):
+    version = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField(allow_blank=True)
+    changes = serializers.DictField(help_text="field: [before, after]")
+
+
+class History(serializers.Serializer):
+    public_id = serializers.CharField()
+    versions = HistoryVersion(many=True)
+
+
+class ErrorDetail(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="Each failing field by dotted path (e.g. sources.0.url), with the reasons.")
+    canonical_url = serializers.URLField(required=False)
+    withdrawn_reason = serializers.CharField(required=False)
+
+
+class Error(serializers.Serializer):
+    error = ErrorDetail()
+
+
+# --- moderation ----------------------------------------------------------------------
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+    expected_status = serializers.ChoiceField(choices=choices.Status.choices, required=False,
+                                              help_text="The status you saw; if the record moved since, the answer is 409.")
+
+
+class MessageInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000)
+    expected_status = serializers.ChoiceField(choices=choices.Status.choices, required=False)
+
+
+class EmptyInput(serializers.Serializer):
+    expected_status = serializers.ChoiceField(choices=choices.Status.choices, required=False)
+
+
+class PublishInput(serializers.Serializer):
+    proposed = serializers.DictField(child=serializers.CharField(), required=False,
+                                     help_text='{"<name as submitted>": "create" | "reject" | "<existing slug>"} for each proposed system or operator.')
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    expected_status = serializers.ChoiceField(choices=choices.Status.choices, required=False)
+
+
+class MergeInput(serializers.Serializer):
+    into = serializers.CharField(help_text="Public id of the canonical incident.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class CorrectInput(serializers.Serializer):
+    changes = serializers.DictField(help_text="Fields to change, as in a submission; plus affected_name_public.")
+    note = serializers.CharField(max_length=5000, help_text="The public correction note: what changed and why.")
+
+
+class ModerationEventOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.JSONField()
+
+
+class ModerationItem(serializers.Serializer):
+    """A record in the moderators' queue: the only output that carries submitter contact."""
+
+    id = serializers.IntegerField(help_text="Submission id.")
+    incident_id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=choices.Status.choices)
+    public_id = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    claimed_by = serializers.CharField(allow_null=True)
+    submitter_role = serializers.CharField()
+    contact_email = serializers.CharField(allow_blank=True)
+    proposed = serializers.ListField(child=serializers.DictField())
+
+
+class ModerationDetail(ModerationItem):
+    payload = serializers.JSONField(help_text="The submission as sent.")
+    draft = serializers.JSONField(help_text="What would be published.")
+    history = ModerationEventOut(many=True)
+    allowed_actions = serializers.ListField(child=serializers.CharField())
+
+
+class ActionResult(serializers.Serializer):
+    status = serializers.ChoiceField(choices=choices.Status.choices)
+    public_id = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()

@@ -1,0 +1,352 @@
+"""API views: thin. Reads start from incidents.selectors, writes call incidents.services
+and incidents.moderation; errors become HTTP in api.exceptions."""
+
+from django.db.models import Exists, Max, OuterRef
+from django.http import StreamingHttpResponse
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from incidents import exports, selectors, services
+from incidents.filters import IncidentFilter
+from incidents.models import Incident, Submission, System
+
+from . import serializers as s
+from .exceptions import Gone, error_body
+from .pagination import MAX_PAGE_SIZE, next_link, paginate
+from .parsers import LimitedJSONParser
+
+ERRORS = {400: OpenApiResponse(s.Error, description="Invalid input: every failing field is named."), 404: OpenApiResponse(s.Error)}
+
+LIST_PARAMS = [
+    OpenApiParameter("page_size", int, description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50)."),
+    OpenApiParameter("cursor", str, description="Opaque cursor from the previous page's `next`."),
+    OpenApiParameter("ordering", str, enum=["newest", "oldest", "relevance"], description="newest (default), oldest, or relevance when q is given (the default then)."),
+]
+PAGING = {"page_size", "cursor", "ordering", "format"}
+
+
+def registry_last_modified():
+    """Return the time of the latest change to any incident: the Last-Modified of public reads."""
+    return Incident.objects.aggregate(m=Max("updated_at"))["m"]
+
+
+class PublicView(APIView):
+    """Base of every public endpoint: anyone may read, and every queryset starts from the public selector."""
+
+    permission_classes = [AllowAny]
+    queryset = Incident.objects.none()
+    extra_params: set[str] = set()
+
+    def get_queryset(self):
+        return selectors.public_incidents()
+
+    def filtered(self, request, queryset=None):
+        """Return (queryset, is_search) after the shared FilterSet; 400 on an unknown or bad parameter."""
+        allowed = set(IncidentFilter.base_filters) | PAGING | self.extra_params
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        filterset = IncidentFilter(request.query_params, queryset=self.get_queryset() if queryset is None else queryset, request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors.get_json_data() and {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()})
+        return filterset.qs, filterset.is_search
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and "Last-Modified" not in response:
+            last = registry_last_modified()
+            if last:
+                response["Last-Modified"] = http_date(last.timestamp())
+        response.setdefault("Cache-Control", "public, max-age=0, must-revalidate")
+        return response
+
+
+class IncidentListMixin(PublicView):
+    def list_response(self, request, queryset):
+        queryset, ranked = self.filtered(request, queryset)
+        rows, cursor = paginate(selectors.with_summary(queryset), request, ranked=ranked)
+        data = s.IncidentSummary(rows, many=True, context={"request": request}).data
+        return Response({"next": next_link(request, cursor), "results": data})
+
+
+@extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},
+               summary="List published incidents", description="Newest first; filters combine with AND, repeated values of one filter with OR.")
+class IncidentList(IncidentListMixin):
+    def get(self, request):
+        return self.list_response(request, None)
+
+
+def _gone_or_redirect(request, public_id, api_prefix):
+    """Answer for an id that is not public now: 301 to the canonical record, 410, or 404."""
+    record = selectors.identified_incident(public_id)
+    if record is None or record.status not in ("merged", "withdrawn"):
+        raise NotFound(f"No published incident {public_id}.")
+    if record.status == "merged":
+        canonical = selectors.canonical_of(record)
+        if canonical.status == "published":
+            url = request.build_absolute_uri(f"{api_prefix}{canonical.public_id}/")
+            response = Response(error_body(301, "moved", f"{public_id} was merged into {canonical.public_id}.", canonical_url=url), status=301)
+            response["Location"] = url
+            return response
+        record = canonical
+        if record.status != "withdrawn":
+            raise NotFound(f"No published incident {public_id}.")
+    exc = Gone(f"{record.public_id} was withdrawn: {record.withdrawn_reason}")
+    exc.extra = {"withdrawn_reason": record.withdrawn_reason}
+    raise exc
+
+
+@extend_schema(tags=["incidents"], responses={200: s.IncidentRecord, 301: OpenApiResponse(s.Error, description="Merged: Location gives the canonical record."),
+                                              404: ERRORS[404], 410: OpenApiResponse(s.Error, description="Withdrawn, with the reason.")},
+               summary="One published incident")
+class IncidentDetail(PublicView):
+    def get(self, request, public_id):
+        incident = selectors.public_incident(public_id)
+        if incident is None:
+            return _gone_or_redirect(request, public_id, "/api/v1/incidents/")
+        return Response(s.IncidentRecord(incident, context={"request": request}).data)
+
+
+@extend_schema(tags=["incidents"], responses={200: s.History, 301: OpenApiResponse(s.Error), 404: ERRORS[404], 410: OpenApiResponse(s.Error)},
+               summary="Public change history of an incident", description="Each version's date, what changed field by field, and why.")
+class IncidentHistory(PublicView):
+    def get(self, request, public_id):
+        incident = selectors.public_incidents().filter(public_id=public_id).first()
+        if incident is None:
+            return _gone_or_redirect(request, public_id, "/api/v1/incidents/")
+        versions = [{"version": v.number, "at": v.at, "note": v.note, "changes": v.changes} for v in selectors.history_public(incident)]
+        return Response({"public_id": incident.public_id, "versions": versions})
+
+
+class ExportView(PublicView):
+    fmt = "csv"
+
+    def get(self, request):
+        queryset, _ = self.filtered(request)
+        if self.fmt == "csv":
+            site = request.build_absolute_uri("/").rstrip("/")
+            lines, content_type = exports.csv_rows(queryset, site), "text/csv; charset=utf-8"
+        else:
+            lines, content_type = exports.jsonl_rows(queryset), "application/x-ndjson; charset=utf-8"
+        response = StreamingHttpResponse(exports.batched(lines), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="wrongful-identifications.{"csv" if self.fmt == "csv" else "jsonl"}"'
+        return response
+
+
+CSV_DOC = "Streamed CSV, one row per incident. Columns:\n\n" + "\n".join(f"- `{name}`: {doc}" for name, doc in exports.CSV_COLUMNS)
+
+
+@extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC,
+               responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DOC), 400: ERRORS[400]})
+class ExportCSV(ExportView):
+    fmt = "csv"
+
+
+@extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines",
+               description="Streamed; one incident per line in the public record format (schema wir-incident/1, as the detail endpoint).",
+               responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR), 400: ERRORS[400]})
+class ExportJSONL(ExportView):
+    fmt = "jsonl"
+
+
+# --- systems and organisations ------------------------------------------------------
+
+
+def _ref(org):
+    return {"slug": org.slug, "name": org.name} if org else None
+
+
+def system_summary(request, system):
+    return {
+        "slug": system.slug, "name": system.name, "technology": system.technology, "aliases": list(system.aliases),
+        "vendor": _ref(system.vendor), "incident_count": system.incident_count,
+        "url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/"),
+    }
+
+
+def org_summary(request, org):
+    return {
+        "slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country or None, "aliases": list(org.aliases),
+        "incident_count": org.incident_count, "url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/"),
+    }
+
+
+def _rows(triples):
+    return [{"key": k, "label": label, "count": n} for k, label, n in triples]
+
+
+@extend_schema(tags=["systems"], responses={200: s.SystemSummary(many=True)}, summary="Systems with published incidents")
+class SystemList(PublicView):
+    def get(self, request):
+        systems = selectors.public_systems().order_by("-incident_count", "name")
+        return Response([system_summary(request, x) for x in systems])
+
+
+def _public_system(slug):
+    system = selectors.public_systems().filter(slug=slug).first()
+    if system is None:
+        raise NotFound(f"No system {slug} with published incidents.")
+    return system
+
+
+@extend_schema(tags=["systems"], responses={200: s.SystemDetail, 404: ERRORS[404]}, summary="One system, with counts")
+class SystemDetail(PublicView):
+    def get(self, request, slug):
+        system = _public_system(slug)
+        incidents = self.get_queryset().filter(systems=system)
+        data = system_summary(request, system) | {
+            "description": system.description, "identification_modes": list(system.identification_modes),
+            "operators": _rows(selectors.counts_by(incidents, "operator")),
+            "by_outcome": _rows(selectors.counts_by(incidents, "outcome")),
+            "by_year": _rows(selectors.counts_by(incidents, "year")),
+            "incidents_url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/incidents/"),
+        }
+        return Response(data)
+
+
+@extend_schema(tags=["systems"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400], 404: ERRORS[404]},
+               summary="Published incidents involving one system", description="Takes the same filters as /incidents/.")
+class SystemIncidents(IncidentListMixin):
+    def get(self, request, slug):
+        system = _public_system(slug)
+        return self.list_response(request, self.get_queryset().filter(systems=system))
+
+
+@extend_schema(tags=["organizations"], responses={200: s.OrganizationSummary(many=True)}, summary="Vendors and operators with published incidents")
+class OrganizationList(PublicView):
+    def get(self, request):
+        orgs = selectors.public_organizations().order_by("-incident_count", "name")
+        return Response([org_summary(request, o) for o in orgs])
+
+
+def _public_org(slug):
+    org = selectors.public_organizations().filter(slug=slug).first()
+    if org is None:
+        raise NotFound(f"No organization {slug} with published incidents.")
+    return org
+
+
+def _org_incidents(queryset, org):
+    """Return the incidents where ``org`` operated the system or made it, without duplicates."""
+    operated = Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization=org)
+    made = Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor=org)
+    return queryset.filter(Exists(operated) | Exists(made))
+
+
+@extend_schema(tags=["organizations"], responses={200: s.OrganizationDetail, 404: ERRORS[404]}, summary="One organization, with counts")
+class OrganizationDetail(PublicView):
+    def get(self, request, slug):
+        org = _public_org(slug)
+        incidents = _org_incidents(self.get_queryset(), org)
+        data = org_summary(request, org) | {
+            "description": org.description,
+            "systems_made": [_ref(x) for x in System.objects.filter(vendor=org, incidents__in=self.get_queryset()).distinct().order_by("name")],
+            "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operators=org), "system")),
+            "by_outcome": _rows(selectors.counts_by(incidents, "outcome")),
+            "by_year": _rows(selectors.counts_by(incidents, "year")),
+            "incidents_url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/incidents/"),
+        }
+        return Response(data)
+
+
+@extend_schema(tags=["organizations"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400], 404: ERRORS[404]},
+               summary="Published incidents where the organization was operator or vendor", description="Takes the same filters as /incidents/.")
+class OrganizationIncidents(IncidentListMixin):
+    def get(self, request, slug):
+        org = _public_org(slug)
+        return self.list_response(request, _org_incidents(self.get_queryset(), org))
+
+
+@extend_schema(tags=["stats"], summary="Counts over any filtered set",
+               parameters=[OpenApiParameter("group_by", str, many=True, enum=list(selectors.STAT_GROUPS),
+                                            description="Repeat for several groupings (default: system).")],
+               responses={200: s.StatsResult, 400: ERRORS[400]})
+class Stats(PublicView):
+    extra_params = {"group_by"}
+
+    def get(self, request):
+        queryset, _ = self.filtered(request)
+        groups = [g for v in request.query_params.getlist("group_by") for g in v.split(",") if g] or ["system"]
+        bad = [g for g in groups if g not in selectors.STAT_GROUPS]
+        if bad:
+            raise ValidationError({"group_by": [f"Unknown grouping {g!r}; use one of: {', '.join(selectors.STAT_GROUPS)}." for g in bad]})
+        queryset = queryset.order_by()
+        return Response({"total": queryset.count(), "groups": {g: _rows(selectors.counts_by(queryset, g)) for g in dict.fromkeys(groups)}})
+
+
+# --- submissions --------------------------------------------------------------------
+
+
+SUBMISSION_EXAMPLE = {
+    "title": "Man arrested after a face search matched his old licence photo",
+    "narrative": "Police ran a surveillance still through face recognition and arrested the top candidate.",
+    "incident_date": "2020-01-09", "country": "US", "region": "Michigan", "city": "Detroit",
+    "systems": ["DataWorks Plus"], "operators": ["Detroit Police Department"],
+    "identification_mode": "investigative_search", "error_type": "false_match",
+    "contributing_factors": ["over_reliance", "no_corroboration"],
+    "affected": {"count": 1, "has_minor": False},
+    "sources": [{"url": "https://example.org/story", "title": "Wrongly arrested", "publisher": "Example News", "published_date": "2020-06-24", "source_type": "news"}],
+    "outcomes": [{"type": "arrested", "detail": "Arrested at home.", "sources": [0]}, {"type": "detained", "days": 1, "sources": [0]}],
+    "submitter": {"role": "journalist", "contact_email": "me@example.org"},
+}
+
+
+@extend_schema(tags=["submissions"], request=services.SubmissionSerializer, summary="Submit a sourced incident",
+               description="No account needed; rate-limited per client. Outcomes point to sources by position (0-based). "
+                           "Unknown systems and operators become proposals for the moderators. Contact details stay private.",
+               examples=[OpenApiExample("A wrongful arrest", value=SUBMISSION_EXAMPLE, request_only=True)],
+               responses={201: s.SubmissionCreated, 400: ERRORS[400], 413: OpenApiResponse(s.Error, description="Body over the size limit."),
+                          429: OpenApiResponse(s.Error, description="Too many submissions from this client; try later.")})
+class SubmissionCreate(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [LimitedJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "submissions"
+
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Send one JSON object."]})
+        submission, token = services.submit(request.data)
+        url = request.build_absolute_uri(f"/api/v1/submissions/status/{token}/")
+        return Response({"id": submission.pk, "status": submission.incident.status, "status_url": url, "token": token}, status=status.HTTP_201_CREATED)
+
+
+def _submission(token):
+    submission = Submission.by_token(token)
+    if submission is None:
+        raise NotFound("No submission with this link.")
+    return submission
+
+
+@extend_schema(tags=["submissions"], summary="Status of a submission (secret link)")
+class SubmissionStatusView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(responses={200: s.SubmissionStatus, 404: ERRORS[404]})
+    def get(self, request, token):
+        response = Response(services.submission_status(_submission(token)))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=s.AnswerInput, responses={200: s.SubmissionStatus, 400: ERRORS[400], 404: ERRORS[404],
+                                                     409: OpenApiResponse(s.Error, description="No change was requested.")},
+                   summary="Answer a change request")
+    def patch(self, request, token):
+        submission = _submission(token)
+        data = s.AnswerInput(data=request.data if isinstance(request.data, dict) else {})
+        data.is_valid(raise_exception=True)
+        services.answer_change_request(submission, data.validated_data["message"], data.validated_data.get("changes"))
+        submission.incident.refresh_from_db()
+        response = Response(services.submission_status(submission))
+        response["Cache-Control"] = "no-store"
+        return response

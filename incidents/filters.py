@@ -1,0 +1,126 @@
+"""One FilterSet for incidents, used by the API and the public pages alike.
+
+Filters combine with AND; repeated values of one filter combine with OR. Relations
+are filtered with EXISTS on the link tables, so no filter can duplicate rows.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Exists, F, OuterRef
+
+from . import choices
+from .models import Incident, Organization, Outcome, System
+from .records import resolve_names
+
+
+class MultipleValueField(forms.Field):
+    widget = forms.SelectMultiple
+
+    def __init__(self, *args, choices=None, **kwargs):
+        self.allowed = {str(c[0]) for c in choices} if choices else None
+        kwargs.pop("null_label", None)
+        kwargs.pop("null_value", None)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (None, "", []):
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+
+    def validate(self, value):
+        if self.allowed is not None:
+            bad = [v for v in value if v not in self.allowed]
+            if bad:
+                raise forms.ValidationError(
+                    f"Unknown value{'s' if len(bad) > 1 else ''} {', '.join(map(repr, bad))}; use one of: {', '.join(sorted(self.allowed))}."
+                )
+
+
+class ValuesFilter(django_filters.Filter):
+    """A repeatable filter; the method receives the list of values."""
+
+    field_class = MultipleValueField
+
+    def __init__(self, *args, choices=None, **kwargs):
+        if choices is not None:
+            kwargs["choices"] = choices
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return self.get_method(qs)(qs, self.field_name, value)
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives and source titles (web-search syntax: \"exact phrase\", or, -exclude).")
+    system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system; repeat for OR.")
+    vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
+    operator = ValuesFilter(method="by_operator", label="Operator", help_text="Slug, name or alias of the agency or company that acted.")
+    country = ValuesFilter(method="by_field", field_name="country", label="Country", help_text="ISO 3166-1 alpha-2 code, e.g. US.")
+    region = ValuesFilter(method="by_field", field_name="region", label="Region")
+    identification_mode = ValuesFilter(method="by_field", field_name="identification_mode", choices=choices.IdentificationMode.choices, label="Identification mode")
+    error_type = ValuesFilter(method="by_field", field_name="error_type", choices=choices.ErrorType.choices, label="Error type")
+    contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label="Contributing factor")
+    outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label="Outcome")
+    technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
+    has_minor = django_filters.BooleanFilter(field_name="affected_minor", label="A minor involved", widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]))
+    incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
+    incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
+    year = ValuesFilter(method="by_year", label="Year of the incident")
+    published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte", label="Published on or after", widget=_date_widget())
+    published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label="Published on or before", widget=_date_widget())
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def _link_exists(self, through, column, ids):
+        return Exists(through.objects.filter(incident_id=OuterRef("pk"), **{f"{column}__in": ids}))
+
+    def by_system(self, qs, name, values):
+        found, _ = resolve_names(System, values)
+        return qs.filter(self._link_exists(Incident.systems.through, "system_id", [s.pk for s in found]))
+
+    def by_operator(self, qs, name, values):
+        found, _ = resolve_names(Organization, values)
+        return qs.filter(self._link_exists(Incident.operators.through, "organization_id", [o.pk for o in found]))
+
+    def by_vendor(self, qs, name, values):
+        found, _ = resolve_names(Organization, values)
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor__in=[o.pk for o in found])))
+
+    def by_technology(self, qs, name, values):
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__technology__in=values)))
+
+    def by_field(self, qs, name, values):
+        if name == "country":
+            values = [v.upper() for v in values]
+        return qs.filter(**{f"{name}__in": values})
+
+    def by_factor(self, qs, name, values):
+        return qs.filter(contributing_factors__overlap=values)
+
+    def by_outcome(self, qs, name, values):
+        return qs.filter(Exists(Outcome.objects.filter(incident_id=OuterRef("pk"), type__in=values)))
+
+    def by_year(self, qs, name, values):
+        years = [int(v) for v in values if v.isdigit()]
+        return qs.filter(incident_date__year__in=years) if years else qs.none()
+
+    def search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        query = SearchQuery(value, search_type="websearch", config="english")
+        return qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.form.is_valid() and (self.form.cleaned_data.get("q") or "").strip())
