@@ -85,3 +85,14 @@ def exception_handler(exc, context):
         extra = getattr(exc, "extra", {}) or {}
         response.data = error_body(response.status_code, code, message, **extra)
     return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 for URLs no route matches: the JSON error shape under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(error_body(404, "not_found", f"No API endpoint at {request.path}; see /api/docs/."), status=404)
+    from django.views.defaults import page_not_found as html_not_found
+
+    return html_not_found(request, exception)

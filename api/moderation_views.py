@@ -119,9 +119,10 @@ INCIDENT_ACTIONS = {
 def submission_action_view(action):
     input_class, call = SUBMISSION_ACTIONS[action]
 
-    @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
-                   summary=f"{action.replace('-', ' ').capitalize()} a submission", operation_id=f"moderation_submission_{action.replace('-', '_')}")
     class SubmissionAction(ModeratorView):
+        @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
+                       summary=f"{action.replace('-', ' ').capitalize()} a submission",
+                       operation_id=f"moderation_submission_{action.replace('-', '_')}")
         def post(self, request, pk):
             submission = get_object_or_404(Submission, pk=pk)
             return Response(_result(call(submission.incident, request.user, _valid(input_class, request))))
@@ -133,9 +134,9 @@ def submission_action_view(action):
 def incident_action_view(action):
     input_class, call = INCIDENT_ACTIONS[action]
 
-    @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
-                   summary=f"{action.capitalize()} a published incident", operation_id=f"moderation_incident_{action}")
     class IncidentAction(ModeratorView):
+        @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
+                       summary=f"{action.capitalize()} a published incident", operation_id=f"moderation_incident_{action}")
         def post(self, request, public_id):
             incident = get_object_or_404(Incident.objects.filter(~Q(public_id=None)), public_id=public_id)
             return Response(_result(call(incident, request.user, _valid(input_class, request))))

@@ -19,16 +19,12 @@ from incidents.models import Incident, Submission, System
 
 from . import serializers as s
 from .exceptions import Gone, error_body
-from .pagination import MAX_PAGE_SIZE, next_link, paginate
+from .openapi import LIST_PARAMS, filter_parameters
+from .pagination import next_link, paginate
 from .parsers import LimitedJSONParser
 
 ERRORS = {400: OpenApiResponse(s.Error, description="Invalid input: every failing field is named."), 404: OpenApiResponse(s.Error)}
 
-LIST_PARAMS = [
-    OpenApiParameter("page_size", int, description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50)."),
-    OpenApiParameter("cursor", str, description="Opaque cursor from the previous page's `next`."),
-    OpenApiParameter("ordering", str, enum=["newest", "oldest", "relevance"], description="newest (default), oldest, or relevance when q is given (the default then)."),
-]
 PAGING = {"page_size", "cursor", "ordering", "format"}
 
 
@@ -73,12 +69,13 @@ class IncidentListMixin(PublicView):
         queryset, ranked = self.filtered(request, queryset)
         rows, cursor = paginate(selectors.with_summary(queryset), request, ranked=ranked)
         data = s.IncidentSummary(rows, many=True, context={"request": request}).data
-        return Response({"next": next_link(request, cursor), "results": data})
+        return Response({"count": queryset.count(), "next": next_link(request, cursor), "results": data})
 
 
 @extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},
                summary="List published incidents", description="Newest first; filters combine with AND, repeated values of one filter with OR.")
 class IncidentList(IncidentListMixin):
+    @extend_schema(operation_id="v1_incidents_list")
     def get(self, request):
         return self.list_response(request, None)
 
@@ -143,13 +140,13 @@ class ExportView(PublicView):
 CSV_DOC = "Streamed CSV, one row per incident. Columns:\n\n" + "\n".join(f"- `{name}`: {doc}" for name, doc in exports.CSV_COLUMNS)
 
 
-@extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC,
+@extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC, parameters=filter_parameters(),
                responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DOC), 400: ERRORS[400]})
 class ExportCSV(ExportView):
     fmt = "csv"
 
 
-@extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines",
+@extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines", parameters=filter_parameters(),
                description="Streamed; one incident per line in the public record format (schema wir-incident/1, as the detail endpoint).",
                responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR), 400: ERRORS[400]})
 class ExportJSONL(ExportView):
@@ -265,8 +262,8 @@ class OrganizationIncidents(IncidentListMixin):
 
 
 @extend_schema(tags=["stats"], summary="Counts over any filtered set",
-               parameters=[OpenApiParameter("group_by", str, many=True, enum=list(selectors.STAT_GROUPS),
-                                            description="Repeat for several groupings (default: system).")],
+               parameters=[*filter_parameters(), OpenApiParameter("group_by", str, many=True, enum=list(selectors.STAT_GROUPS),
+                                                                  description="Repeat for several groupings (default: system).")],
                responses={200: s.StatsResult, 400: ERRORS[400]})
 class Stats(PublicView):
     extra_params = {"group_by"}

@@ -9,6 +9,7 @@ import re
 
 import pycountry
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import choices
@@ -46,6 +47,7 @@ def parse_partial_date(value) -> tuple[datetime.date, str]:
     return result, precision
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2025-06"})
 class PartialDateField(serializers.Field):
     """A date that may be only a year or a month, as sources often give it."""
 

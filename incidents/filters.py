@@ -7,7 +7,8 @@ are filtered with EXISTS on the link tables, so no filter can duplicate rows.
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, FloatField, OuterRef
+from django.db.models.functions import Cast
 
 from . import choices
 from .models import Incident, Organization, Outcome, System
@@ -30,6 +31,8 @@ class MultipleValueField(forms.Field):
         return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
 
     def validate(self, value):
+        if any("\x00" in v for v in value):
+            raise forms.ValidationError("Null characters are not allowed.")
         if self.allowed is not None:
             bad = [v for v in value if v not in self.allowed]
             if bad:
@@ -54,13 +57,34 @@ class ValuesFilter(django_filters.Filter):
         return self.get_method(qs)(qs, self.field_name, value)
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is an error, not "any"."""
+
+    widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Use true or false.")
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
 def _date_widget():
     return forms.DateInput(attrs={"type": "date"})
 
 
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives and source titles (web-search syntax: \"exact phrase\", or, -exclude).")
-    system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system; repeat for OR.")
+    system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
     vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
     operator = ValuesFilter(method="by_operator", label="Operator", help_text="Slug, name or alias of the agency or company that acted.")
     country = ValuesFilter(method="by_field", field_name="country", label="Country", help_text="ISO 3166-1 alpha-2 code, e.g. US.")
@@ -70,10 +94,10 @@ class IncidentFilter(django_filters.FilterSet):
     contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label="Contributing factor")
     outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label="Outcome")
     technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
-    has_minor = django_filters.BooleanFilter(field_name="affected_minor", label="A minor involved", widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]))
+    has_minor = StrictBooleanFilter(field_name="affected_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
     incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
     incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
-    year = ValuesFilter(method="by_year", label="Year of the incident")
+    year = ValuesFilter(method="by_year", label="Year", help_text="Year of the incident, e.g. 2025.")
     published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte", label="Published on or after", widget=_date_widget())
     published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label="Published on or before", widget=_date_widget())
 
@@ -119,7 +143,10 @@ class IncidentFilter(django_filters.FilterSet):
         if not value:
             return qs
         query = SearchQuery(value, search_type="websearch", config="english")
-        return qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        return qs.filter(search_vector=query).annotate(
+            # float8, so a page cursor carrying the rank compares exactly equal to the row it came from.
+            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
+        )
 
     @property
     def is_search(self) -> bool:

@@ -16,7 +16,7 @@ from .models import ModerationEvent, Submission, hash_token, new_token
 
 class SubmitterSerializer(drafts.StrictSerializer):
     role = serializers.ChoiceField(choices=SubmitterRole.choices, default=SubmitterRole.OTHER)
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=254,
+    contact_email = serializers.EmailField(required=False, allow_blank=True, allow_null=True, default="", max_length=254,
                                            help_text="Private. Used only by moderators to ask about the submission.")
 
 

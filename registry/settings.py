@@ -179,7 +179,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "A moderated public record of people wrongly identified by facial recognition "
         "and other biometric or identity-database systems. Public reads need no "
-        "account; moderation endpoints need `Authorization: Token <token>`."
+        "account; moderation endpoints need `Authorization: Token <token>`. Query filters "
+        "combine with AND; an empty filter value counts as not given, as HTML forms send it."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -187,7 +188,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "Status": "incidents.choices.Status",
+        "OutcomeType": "incidents.choices.OutcomeType",
+    },
 }
 
 LOGGING = {

@@ -6,3 +6,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("incidents.urls")),
 ]
+
+handler404 = "api.exceptions.page_not_found"

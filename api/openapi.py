@@ -1,0 +1,58 @@
+"""OpenAPI descriptions derived from the code that enforces them, so the docs cannot drift.
+
+The query parameters of every incident list, export and stats endpoint come from the one
+IncidentFilter: a new filter appears in the schema the moment it exists.
+"""
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter
+
+from incidents.filters import IncidentFilter, StrictBooleanFilter, ValuesFilter
+
+from .pagination import MAX_PAGE_SIZE
+
+# PostgreSQL text cannot hold U+0000; such a value is refused with a 400 naming the parameter.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _schema_for(name, flt) -> tuple[dict, bool]:
+    """Return (JSON schema, is_repeatable) for one filter."""
+    if isinstance(flt, ValuesFilter):
+        allowed = flt.extra.get("choices")
+        if allowed:
+            item = {"type": "string", "enum": [str(value) for value, _ in allowed]}
+        elif name == "year":
+            item = {"type": "integer", "minimum": 1900, "maximum": 2100}
+        elif name == "country":
+            item = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+        else:
+            item = {"type": "string", "minLength": 1, "pattern": NO_NUL}
+        return {"type": "array", "items": item}, True
+    if isinstance(flt, StrictBooleanFilter):
+        return {"type": "boolean"}, False
+    if isinstance(flt, django_filters.DateFilter):
+        return {"type": "string", "format": "date"}, False
+    return {"type": "string", "pattern": NO_NUL}, False
+
+
+def filter_parameters() -> list[OpenApiParameter]:
+    params = []
+    for name, flt in IncidentFilter.base_filters.items():
+        schema, many = _schema_for(name, flt)
+        description = str(flt.extra.get("help_text") or flt.label or name).rstrip(".") + "."
+        if many:
+            description += " Repeat the parameter (or separate values with commas) for OR."
+        params.append(OpenApiParameter(name, schema, required=False, description=description, explode=many if many else None,
+                                       style="form" if many else None))
+    return params
+
+
+PAGE_PARAMS = [
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                     description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50)."),
+    OpenApiParameter("cursor", str, description="Opaque cursor from the previous page's `next`; do not build it yourself."),
+    OpenApiParameter("ordering", str, enum=["newest", "oldest", "relevance"],
+                     description="newest (default), oldest, or relevance when q is given (the default then)."),
+]
+
+LIST_PARAMS = filter_parameters() + PAGE_PARAMS
