@@ -32,8 +32,10 @@ browser:
 test: setup browser
 	@$(PY) -m pytest
 
-bench: db
-	@$(PY) bench/run.py
+## make bench N=100000: fill a separate database and report latency, throughput and the Datasette comparison
+N ?= 10000
+bench: setup
+	@$(PY) bench/run.py --incidents $(N)
 
 clean-db:
 	@echo "Stopping and removing the embedded database in .pgdata/"

@@ -11,7 +11,6 @@ from incidents import drafts, moderation
 from incidents.choices import OPEN_STATES, Status
 from incidents.interchange import public_record
 from incidents.models import Incident, Submission
-from incidents.selectors import with_relations
 
 from . import serializers as s
 from .permissions import IsModerator
@@ -34,7 +33,7 @@ def queue_item(submission: Submission) -> dict:
 
 
 def detail_item(submission: Submission) -> dict:
-    incident = with_relations(Incident.objects.filter(pk=submission.incident_id)).get()
+    incident = submission.incident
     return queue_item(submission) | {
         "payload": submission.payload,
         "draft": public_record(incident),

@@ -37,6 +37,7 @@ class PublicView(APIView):
     """Base of every public endpoint: anyone may read, and every queryset starts from the public selector."""
 
     permission_classes = [AllowAny]
+    authentication_classes = []  # public reads are the same for everyone; skip the session and token lookups
     queryset = Incident.objects.none()
     extra_params: set[str] = set()
 

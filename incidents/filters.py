@@ -11,8 +11,8 @@ from django.db.models import Exists, F, FloatField, OuterRef
 from django.db.models.functions import Cast
 
 from . import choices
-from .models import Incident, Organization, Outcome, System
-from .records import resolve_names
+from .models import Incident, Outcome
+from .text import lookup_keys
 
 
 class MultipleValueField(forms.Field):
@@ -105,20 +105,20 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = []
 
-    def _link_exists(self, through, column, ids):
-        return Exists(through.objects.filter(incident_id=OuterRef("pk"), **{f"{column}__in": ids}))
+    # Names resolve inside the same SQL (a GIN lookup on the folded keys), not in a query of their own.
+
+    @staticmethod
+    def _keys(values):
+        return sorted({key for value in values for key in lookup_keys(value)}) or [""]
 
     def by_system(self, qs, name, values):
-        found, _ = resolve_names(System, values)
-        return qs.filter(self._link_exists(Incident.systems.through, "system_id", [s.pk for s in found]))
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__lookup_keys__overlap=self._keys(values))))
 
     def by_operator(self, qs, name, values):
-        found, _ = resolve_names(Organization, values)
-        return qs.filter(self._link_exists(Incident.operators.through, "organization_id", [o.pk for o in found]))
+        return qs.filter(Exists(Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization__lookup_keys__overlap=self._keys(values))))
 
     def by_vendor(self, qs, name, values):
-        found, _ = resolve_names(Organization, values)
-        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor__in=[o.pk for o in found])))
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor__lookup_keys__overlap=self._keys(values))))
 
     def by_technology(self, qs, name, values):
         return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__technology__in=values)))

@@ -5,11 +5,15 @@ outside the registry: the API detail, the JSON Lines export, the version snapsho
 and the dump all use it.
 """
 
+import datetime
 import json
 from collections.abc import Iterable, Iterator
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -45,60 +49,106 @@ def organization_record(org: Organization) -> dict:
     return {"slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country or None}
 
 
-def public_record(incident: Incident) -> dict:
-    """Return the public representation of an incident whose relations are prefetched.
+RECORD_FIELDS = (
+    "id", "public_id", "version", "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
+    "identification_mode", "error_type", "contributing_factors", "reference_database", "human_review", "sole_basis",
+    "external_ids", "affected_count", "affected_minor", "affected_name", "affected_name_public", "published_at", "updated_at",
+)
 
-    Only public fields: no submitter, no contact, no private name, no draft state.
+
+def with_record_data(queryset):
+    """Annotate incidents with everything their public record shows, so one query (one row
+    per incident, related rows as JSON arrays built by PostgreSQL) feeds ``record_from_row``.
     """
-    links = list(incident.source_links.all())
-    position = {link.source_id: i for i, link in enumerate(links)}
+    mine = {"incident_id": OuterRef("pk")}
+    systems = Incident.systems.through.objects.filter(**mine).order_by("system__name", "system_id").values(json=JSONObject(
+        slug="system__slug", name="system__name", technology="system__technology", aliases="system__aliases",
+        vendor_slug="system__vendor__slug", vendor_name="system__vendor__name"))
+    operators = Incident.operators.through.objects.filter(**mine).order_by("organization__name", "organization_id").values(json=JSONObject(
+        slug="organization__slug", name="organization__name", kind="organization__kind", country="organization__country"))
+    sources = IncidentSource.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
+        id="source_id", url="source__url", title="source__title", publisher="source__publisher", published_date="source__published_date",
+        date_precision="source__date_precision", language="source__language", source_type="source__source_type"))
+    outcomes = Outcome.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
+        type="type", date="date", date_precision="date_precision", detail="detail", days="days", amount="amount", currency="currency",
+        source_ids=ArraySubquery(Outcome.sources.through.objects.filter(outcome_id=OuterRef("pk")).values("source_id"))))
+    return queryset.annotate(
+        record_systems=ArraySubquery(systems), record_operators=ArraySubquery(operators),
+        record_sources=ArraySubquery(sources), record_outcomes=ArraySubquery(outcomes),
+    ).values(*RECORD_FIELDS, "record_systems", "record_operators", "record_sources", "record_outcomes")
+
+
+def _json_date(value, precision):
+    return partial_date(datetime.date.fromisoformat(value), precision) if value else None
+
+
+def record_from_row(row: dict) -> dict:
+    """Return the public record of one incident row from ``with_record_data``.
+
+    This is the one definition of a record's public shape. Only public fields: no
+    submitter, no contact, no private name, no draft state.
+    """
+    position = {source["id"]: i for i, source in enumerate(row["record_sources"])}
     return {
         "schema": SCHEMA_ID,
-        "public_id": incident.public_id,
-        "version": incident.version,
-        "title": incident.title,
-        "narrative": incident.narrative,
-        "incident_date": partial_date(incident.incident_date, incident.date_precision),
-        "date_precision": incident.date_precision,
-        "country": incident.country,
-        "region": incident.region,
-        "city": incident.city,
-        "systems": [system_record(s) for s in incident.systems.all()],
-        "operators": [organization_record(o) for o in incident.operators.all()],
-        "identification_mode": incident.identification_mode,
-        "error_type": incident.error_type,
-        "contributing_factors": list(incident.contributing_factors),
-        "reference_database": incident.reference_database or None,
-        "human_review": incident.human_review,
-        "sole_basis": incident.sole_basis,
-        "external_ids": list(incident.external_ids),
-        "affected": {"count": incident.affected_count, "has_minor": incident.affected_minor, "name": incident.public_name or None},
+        "public_id": row["public_id"],
+        "version": row["version"],
+        "title": row["title"],
+        "narrative": row["narrative"],
+        "incident_date": partial_date(row["incident_date"], row["date_precision"]),
+        "date_precision": row["date_precision"],
+        "country": row["country"],
+        "region": row["region"],
+        "city": row["city"],
+        "systems": [
+            {"slug": s["slug"], "name": s["name"], "technology": s["technology"], "aliases": list(s["aliases"] or []),
+             "vendor": {"slug": s["vendor_slug"], "name": s["vendor_name"]} if s["vendor_slug"] else None}
+            for s in row["record_systems"]
+        ],
+        "operators": [
+            {"slug": o["slug"], "name": o["name"], "kind": o["kind"], "country": o["country"] or None}
+            for o in row["record_operators"]
+        ],
+        "identification_mode": row["identification_mode"],
+        "error_type": row["error_type"],
+        "contributing_factors": list(row["contributing_factors"]),
+        "reference_database": row["reference_database"] or None,
+        "human_review": row["human_review"],
+        "sole_basis": row["sole_basis"],
+        "external_ids": list(row["external_ids"]),
+        "affected": {"count": row["affected_count"], "has_minor": row["affected_minor"],
+                     "name": Incident.public_name_of(row["affected_name"], row["affected_name_public"], row["affected_minor"]) or None},
         "sources": [
-            {
-                "url": link.source.url, "title": link.source.title, "publisher": link.source.publisher,
-                "published_date": partial_date(link.source.published_date, link.source.date_precision),
-                "language": link.source.language, "source_type": link.source.source_type,
-            }
-            for link in links
+            {"url": s["url"], "title": s["title"], "publisher": s["publisher"],
+             "published_date": _json_date(s["published_date"], s["date_precision"]),
+             "language": s["language"], "source_type": s["source_type"]}
+            for s in row["record_sources"]
         ],
         "outcomes": [
-            {
-                "type": o.type, "date": partial_date(o.date, o.date_precision), "detail": o.detail, "days": o.days,
-                "amount": float(o.amount) if o.amount is not None else None, "currency": o.currency or None,
-                "sources": sorted(position[s.pk] for s in o.source_list if s.pk in position),
-            }
-            for o in incident.outcomes.all()
+            {"type": o["type"], "date": _json_date(o["date"], o["date_precision"]), "detail": o["detail"], "days": o["days"],
+             "amount": float(o["amount"]) if o["amount"] is not None else None, "currency": o["currency"] or None,
+             "sources": sorted(position[i] for i in o["source_ids"] if i in position)}
+            for o in row["record_outcomes"]
         ],
-        "published_at": incident.published_at.isoformat() if incident.published_at else None,
-        "updated_at": incident.updated_at.isoformat() if incident.updated_at else None,
+        "published_at": row["published_at"].isoformat() if row["published_at"] else None,
+        "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
     }
 
 
-def iter_records(queryset, chunk_size: int = 1000) -> Iterator[dict]:
-    """Yield public records of ``queryset`` in constant memory, prefetching per chunk."""
-    from .selectors import with_relations
+def public_records(incident_ids: Iterable[int]) -> dict[int, dict]:
+    """Return {pk: public record} for these incidents, in one query."""
+    return {row["id"]: record_from_row(row) for row in with_record_data(Incident.objects.filter(pk__in=list(incident_ids)))}
 
-    yield from (public_record(i) for i in with_relations(queryset).iterator(chunk_size=chunk_size))
+
+def public_record(incident: Incident) -> dict:
+    """Return the public representation of one incident."""
+    return public_records([incident.pk])[incident.pk]
+
+
+def iter_records(queryset, chunk_size: int = 2000) -> Iterator[dict]:
+    """Yield public records of ``queryset`` in its order, in constant memory (a server-side cursor)."""
+    for row in with_record_data(queryset).iterator(chunk_size=chunk_size):
+        yield record_from_row(row)
 
 
 def to_json_line(record: dict) -> str:
@@ -372,7 +422,7 @@ def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:
 
 
 def summary_record(incident: Incident) -> dict:
-    """Return the short public form of an incident for lists (prefetch with ``selectors.with_summary``)."""
+    """Return the short public form of an incident for lists (annotated by ``selectors.with_summary``)."""
     return {
         "public_id": incident.public_id,
         "title": incident.title,
@@ -381,11 +431,11 @@ def summary_record(incident: Incident) -> dict:
         "country": incident.country,
         "region": incident.region,
         "city": incident.city,
-        "systems": [{"slug": s.slug, "name": s.name} for s in incident.systems.all()],
-        "operators": [{"slug": o.slug, "name": o.name} for o in incident.operators.all()],
+        "systems": incident.summary_systems,
+        "operators": incident.summary_operators,
         "identification_mode": incident.identification_mode,
         "error_type": incident.error_type,
-        "outcome_types": list(dict.fromkeys(o.type for o in incident.outcomes.all())),
+        "outcome_types": list(dict.fromkeys(incident.summary_outcomes)),
         "has_minor": incident.affected_minor,
         "version": incident.version,
         "published_at": incident.published_at.isoformat() if incident.published_at else None,

@@ -178,6 +178,8 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="incident_public_order"),
             models.Index(fields=["status", "created_at"], name="incident_queue"),
+            # Last-Modified of every public read is MAX(updated_at): an index makes it one row.
+            models.Index(fields=["-updated_at"], name="incident_updated"),
             models.Index(fields=["country", "region"], name="incident_place"),
             models.Index(fields=["identification_mode"], name="incident_mode"),
             models.Index(fields=["error_type"], name="incident_error"),
@@ -199,10 +201,12 @@ class Incident(models.Model):
 
     @property
     def public_name(self) -> str:
-        """Return the affected person's name only where a moderator allowed it."""
-        if self.affected_name_public and not self.affected_minor:
-            return self.affected_name
-        return ""
+        return self.public_name_of(self.affected_name, self.affected_name_public, self.affected_minor)
+
+    @staticmethod
+    def public_name_of(name: str, marked_public: bool, minor) -> str:
+        """Return the affected person's name only where a moderator allowed it, and never a minor's."""
+        return name if marked_public and not minor else ""
 
 
 class Source(models.Model):

@@ -204,15 +204,12 @@ def refresh_search_vectors(incident_ids: list[int]) -> None:
 def snapshot(incident: Incident) -> dict:
     """Return the public record as it stands, for the version history."""
     from .interchange import public_record
-    from .selectors import with_relations
 
-    fresh = with_relations(Incident.objects.filter(pk=incident.pk)).get()
-    return public_record(fresh)
+    return public_record(incident)
 
 
 def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
     """Return {id: public record} for many incidents in a fixed number of queries."""
-    from .interchange import public_record
-    from .selectors import with_relations
+    from .interchange import public_records
 
-    return {i.pk: public_record(i) for i in with_relations(Incident.objects.filter(pk__in=incident_ids))}
+    return public_records(incident_ids)

@@ -11,6 +11,13 @@ DATA_DIR_NAME = ".pgdata"
 DATABASE_NAME = "registry"
 
 
+def database_name() -> str:
+    """EMBEDDED_DB_NAME picks another database on the same server (the benchmark uses its own)."""
+    import os
+
+    return os.environ.get("EMBEDDED_DB_NAME") or DATABASE_NAME
+
+
 def embedded_database(base_dir: Path) -> dict:
     """Return Django DATABASES settings for the embedded server, starting it if needed."""
     import warnings
@@ -29,15 +36,18 @@ def embedded_database(base_dir: Path) -> dict:
     root.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode=None)
     # Creating the database once is cheaper than asking the server on every start.
-    marker = root / f"created-{DATABASE_NAME}"
+    name = database_name()
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"EMBEDDED_DB_NAME={name!r}: use letters, digits and underscores only.")
+    marker = root / f"created-{name}"
     if not marker.exists():
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
         if "(1 row)" not in exists:
-            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+            server.psql(f"CREATE DATABASE {name};")
         marker.touch()
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
+        "NAME": name,
         "USER": "postgres",
         "PASSWORD": "",
         "HOST": str(data_dir),
