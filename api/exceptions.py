@@ -12,7 +12,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from incidents.moderation import Conflict, InvalidTransition, ModerationError, NotAModerator
+from incidents.drafts import flatten_errors as flatten
+from incidents.moderation import (
+    Conflict,
+    InvalidTransition,
+    ModerationError,
+    NotAModerator,
+)
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -25,29 +31,6 @@ class Gone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_detail = "This record was withdrawn."
     default_code = "gone"
-
-
-def flatten(detail, prefix="") -> dict[str, list[str]]:
-    """Return {dotted.field.path: [messages]} from DRF's nested error detail."""
-    out: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if key == "non_field_errors":
-                path = prefix or "non_field_errors"
-            for k, v in flatten(value, path).items():
-                out.setdefault(k, []).extend(v)
-    elif isinstance(detail, list):
-        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
-            out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in detail)
-        else:
-            for i, item in enumerate(detail):
-                if item:
-                    for k, v in flatten(item, f"{prefix}.{i}" if prefix else str(i)).items():
-                        out.setdefault(k, []).extend(v)
-    else:
-        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
-    return out
 
 
 def error_body(status_code: int, code: str, message: str, fields: dict | None = None, **extra) -> dict:

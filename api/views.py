@@ -1,7 +1,7 @@
 """API views: thin. Reads start from incidents.selectors, writes call incidents.services
 and incidents.moderation; errors become HTTP in api.exceptions."""
 
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -188,7 +188,7 @@ class SystemList(PublicView):
 
 
 def _public_system(slug):
-    system = selectors.public_systems().filter(slug=slug).first()
+    system = selectors.public_system(slug)
     if system is None:
         raise NotFound(f"No system {slug} with published incidents.")
     return system
@@ -198,7 +198,7 @@ def _public_system(slug):
 class SystemDetail(PublicView):
     def get(self, request, slug):
         system = _public_system(slug)
-        incidents = self.get_queryset().filter(systems=system)
+        incidents = selectors.incidents_of_system(self.get_queryset(), system)
         data = system_summary(request, system) | {
             "description": system.description, "identification_modes": list(system.identification_modes),
             "operators": _rows(selectors.counts_by(incidents, "operator")),
@@ -214,7 +214,7 @@ class SystemDetail(PublicView):
 class SystemIncidents(IncidentListMixin):
     def get(self, request, slug):
         system = _public_system(slug)
-        return self.list_response(request, self.get_queryset().filter(systems=system))
+        return self.list_response(request, selectors.incidents_of_system(self.get_queryset(), system))
 
 
 @extend_schema(tags=["organizations"], responses={200: s.OrganizationSummary(many=True)}, summary="Vendors and operators with published incidents")
@@ -225,24 +225,17 @@ class OrganizationList(PublicView):
 
 
 def _public_org(slug):
-    org = selectors.public_organizations().filter(slug=slug).first()
+    org = selectors.public_organization(slug)
     if org is None:
         raise NotFound(f"No organization {slug} with published incidents.")
     return org
-
-
-def _org_incidents(queryset, org):
-    """Return the incidents where ``org`` operated the system or made it, without duplicates."""
-    operated = Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization=org)
-    made = Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor=org)
-    return queryset.filter(Exists(operated) | Exists(made))
 
 
 @extend_schema(tags=["organizations"], responses={200: s.OrganizationDetail, 404: ERRORS[404]}, summary="One organization, with counts")
 class OrganizationDetail(PublicView):
     def get(self, request, slug):
         org = _public_org(slug)
-        incidents = _org_incidents(self.get_queryset(), org)
+        incidents = selectors.incidents_of_organization(self.get_queryset(), org)
         data = org_summary(request, org) | {
             "description": org.description,
             "systems_made": [_ref(x) for x in System.objects.filter(vendor=org, incidents__in=self.get_queryset()).distinct().order_by("name")],
@@ -259,7 +252,7 @@ class OrganizationDetail(PublicView):
 class OrganizationIncidents(IncidentListMixin):
     def get(self, request, slug):
         org = _public_org(slug)
-        return self.list_response(request, _org_incidents(self.get_queryset(), org))
+        return self.list_response(request, selectors.incidents_of_organization(self.get_queryset(), org))
 
 
 @extend_schema(tags=["stats"], summary="Counts over any filtered set",

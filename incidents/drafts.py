@@ -204,3 +204,26 @@ def validate_draft(data, *, partial: bool = False) -> dict:
     serializer = (CorrectionDraft if partial else IncidentDraft)(data=data)
     serializer.is_valid(raise_exception=True)
     return flatten_dates(dict(serializer.validated_data))
+
+
+def flatten_errors(detail, prefix="") -> dict[str, list[str]]:
+    """Return {dotted.field.path: [messages]} from DRF's nested error detail."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors":
+                path = prefix or "non_field_errors"
+            for k, v in flatten_errors(value, path).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(detail, list):
+        if all(isinstance(item, (str, serializers.ErrorDetail)) for item in detail):
+            out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in detail)
+        else:
+            for i, item in enumerate(detail):
+                if item:
+                    for k, v in flatten_errors(item, f"{prefix}.{i}" if prefix else str(i)).items():
+                        out.setdefault(k, []).extend(v)
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return out

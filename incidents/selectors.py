@@ -3,7 +3,7 @@
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.db.models.functions import ExtractYear
 
@@ -114,3 +114,22 @@ STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", 
 def history_public(incident):
     """Return the public versions of a record, oldest first."""
     return incident.versions.order_by("number")
+
+
+def incidents_of_system(incidents, system):
+    return incidents.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system=system)))
+
+
+def incidents_of_organization(incidents, org):
+    """Return the incidents where ``org`` operated the system or made it, without duplicates."""
+    operated = Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization=org)
+    made = Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor=org)
+    return incidents.filter(Exists(operated) | Exists(made))
+
+
+def public_system(slug):
+    return public_systems().filter(slug=slug).first()
+
+
+def public_organization(slug):
+    return public_organizations().filter(slug=slug).first()

@@ -1,3 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from . import feeds
+from .views import desk, public, submission
 
 app_name = "incidents"
-urlpatterns = []
+
+PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("incidents/", public.incident_list, name="list"),
+    re_path(rf"^incidents/{PUBLIC_ID}/$", public.incident_detail, name="incident"),
+    re_path(rf"^incidents/{PUBLIC_ID}/history/$", public.incident_history, name="history"),
+    path("systems/", public.system_list, name="systems"),
+    path("systems/<slug:slug>/", public.system_detail, name="system"),
+    path("systems/<slug:slug>/feed.atom", feeds.SystemIncidents(), name="system-feed"),
+    path("organizations/<slug:slug>/", public.organization_detail, name="organization"),
+    path("stats/", public.stats, name="stats"),
+    path("feed.atom", feeds.LatestIncidents(), name="feed"),
+    path("submit/", submission.submit, name="submit"),
+    path("submissions/status/<str:token>/", submission.submission_status, name="submission-status"),
+    path("moderation/", desk.queue, name="desk"),
+    path("moderation/login/", auth_views.LoginView.as_view(template_name="incidents/desk/login.html", redirect_authenticated_user=True), name="desk-login"),
+    path("moderation/logout/", auth_views.LogoutView.as_view(next_page="incidents:desk-login"), name="desk-logout"),
+    path("moderation/submissions/<int:pk>/", desk.review, name="desk-review"),
+    re_path(rf"^moderation/incidents/{PUBLIC_ID}/$", desk.incident_desk, name="desk-incident"),
+    re_path(rf"^moderation/incidents/{PUBLIC_ID}/action/$", desk.incident_action, name="desk-incident-action"),
+]

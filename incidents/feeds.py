@@ -1,0 +1,67 @@
+"""Atom feeds of newly published incidents: all of them, and one per system."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from . import selectors
+from .choices import OutcomeType
+from .drafts import country_name
+
+FEED_SIZE = 50
+
+
+class LatestIncidents(Feed):
+    feed_type = Atom1Feed
+    title = "Wrongful Identification Registry: newly published incidents"
+    subtitle = "People wrongly identified by facial recognition and other biometric or identity-database systems."
+
+    def link(self):
+        return reverse("incidents:list")
+
+    def incidents(self, obj):
+        return selectors.public_incidents()
+
+    def items(self, obj=None):
+        return list(selectors.with_summary(self.incidents(obj)).order_by("-published_at", "-id")[:FEED_SIZE])
+
+    def item_title(self, item):
+        return f"{item.public_id}: {item.title}"
+
+    def item_description(self, item):
+        place = ", ".join(x for x in (item.city, item.region, country_name(item.country)) if x)
+        systems = ", ".join(s["name"] for s in item.summary_systems) or "system not named"
+        outcomes = ", ".join(OutcomeType(t).label for t in dict.fromkeys(item.summary_outcomes))
+        return f"{place}. {systems}. Outcomes: {outcomes or 'none recorded'}."
+
+    def item_link(self, item):
+        return reverse("incidents:incident", args=[item.public_id])
+
+    def item_guid(self, item):
+        return f"urn:wir:{item.public_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+
+class SystemIncidents(LatestIncidents):
+    def get_object(self, request, slug):
+        system = selectors.public_system(slug)
+        if system is None:
+            raise Http404(f"No system {slug} with published incidents.")
+        return system
+
+    def title(self, obj):
+        return f"Wrongful Identification Registry: incidents involving {obj.name}"
+
+    def link(self, obj):
+        return reverse("incidents:system", args=[obj.slug])
+
+    def incidents(self, obj):
+        return selectors.incidents_of_system(selectors.public_incidents(), obj)

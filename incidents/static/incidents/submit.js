@@ -1,0 +1,41 @@
+// Progressive enhancement for /submit/: add and remove source and outcome rows.
+// Without JavaScript the form still works with the rows the server rendered.
+(function () {
+  document.querySelectorAll("[data-rows]").forEach(function (group) {
+    var prefix = group.getAttribute("data-rows");
+    var template = group.querySelector("template");
+    var list = group.querySelector("[data-row-list]");
+    var add = group.querySelector("[data-add-row]");
+    function renumber() {
+      list.querySelectorAll("[data-row]").forEach(function (row, i) {
+        row.querySelectorAll("[name],[id],[for]").forEach(function (el) {
+          ["name", "id", "for"].forEach(function (attr) {
+            var v = el.getAttribute(attr);
+            if (v) el.setAttribute(attr, v.replace(new RegExp(prefix + "-\\d+-"), prefix + "-" + i + "-"));
+          });
+        });
+        var n = row.querySelector("[data-row-number]");
+        if (n) n.textContent = String(i + 1);
+      });
+    }
+    function wire(row) {
+      var remove = row.querySelector("[data-remove-row]");
+      if (remove) {
+        remove.hidden = false;
+        remove.addEventListener("click", function () { row.remove(); renumber(); });
+      }
+    }
+    list.querySelectorAll("[data-row]").forEach(wire);
+    if (add && template) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        var row = template.content.firstElementChild.cloneNode(true);
+        list.appendChild(row);
+        wire(row);
+        renumber();
+        var first = row.querySelector("input,select,textarea");
+        if (first) first.focus();
+      });
+    }
+  });
+})();

@@ -1,0 +1,128 @@
+"""The /submit/ form: HTML field names in, the API's submission body out, and errors back.
+
+The form has no validation of its own. It turns the posted fields into the same JSON
+body the API accepts, hands it to services.submit (so the rules and the messages are the
+API's), and maps each error path such as ``sources.1.url`` back to the field the person
+typed in, beside which the page shows it.
+"""
+
+import pycountry
+
+from . import choices
+
+SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type")
+OUTCOME_FIELDS = ("type", "date", "detail", "days", "amount", "currency", "sources")
+DEFAULT_SOURCE_ROWS = 2
+DEFAULT_OUTCOME_ROWS = 2
+MAX_ROWS = 20
+
+COUNTRIES = sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries), key=lambda c: c[1])
+
+
+def _tri(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+def _int(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else (value or None)
+
+
+def _rows(post, prefix, fields):
+    """Return [(display index, {field: value})] for the rows the person filled in."""
+    indexes = sorted({int(key.split("-")[1]) for key in post if key.startswith(f"{prefix}-") and key.split("-")[1].isdigit()})
+    rows = []
+    for i in indexes[:MAX_ROWS]:
+        values = {f: post.get(f"{prefix}-{i}-{f}", "").strip() for f in fields}
+        if any(v for k, v in values.items() if k not in ("source_type", "sources")):
+            rows.append((i, values))
+    return rows
+
+
+def to_payload(post) -> tuple[dict, dict]:
+    """Return (API body, where) from a POST: ``where`` maps body paths back to form field names."""
+    sources = _rows(post, "sources", SOURCE_FIELDS)
+    outcomes = _rows(post, "outcomes", OUTCOME_FIELDS)
+    # People number sources as they see them (1, 2, ...); the API wants positions among those sent.
+    position_of_shown = {shown + 1: position for position, (shown, _) in enumerate(sources)}
+    where = {"sources": {}, "outcomes": {}}
+    body_sources = []
+    for position, (shown, values) in enumerate(sources):
+        where["sources"][position] = shown
+        body_sources.append({"url": values["url"], "title": values["title"], "publisher": values["publisher"],
+                             "published_date": values["published_date"] or None, "source_type": values["source_type"] or "news"})
+    body_outcomes = []
+    for position, (shown, values) in enumerate(outcomes):
+        where["outcomes"][position] = shown
+        numbers = [int(n) for n in values["sources"].replace(" ", "").split(",") if n.isdigit()] or ([1] if sources else [])
+        body_outcomes.append({
+            "type": values["type"], "date": values["date"] or None, "detail": values["detail"], "days": _int(values["days"]),
+            "amount": values["amount"] or None, "currency": values["currency"].upper(),
+            # An unknown number becomes an out-of-range position, which the API names.
+            "sources": [position_of_shown.get(n, 10_000 + n) for n in numbers],
+        })
+    affected = {"count": _int(post.get("affected-count")), "has_minor": _tri(post.get("affected-has_minor")),
+                "name": post.get("affected-name", "").strip()}
+    body = {
+        "title": post.get("title", "").strip(), "narrative": post.get("narrative", "").strip(),
+        "incident_date": post.get("incident_date", "").strip() or None, "country": post.get("country", ""),
+        "region": post.get("region", "").strip(), "city": post.get("city", "").strip(),
+        "systems": [v.strip() for v in post.getlist("systems") if v.strip()],
+        "operators": [v.strip() for v in post.getlist("operators") if v.strip()],
+        "identification_mode": post.get("identification_mode") or "unknown", "error_type": post.get("error_type") or "other",
+        "contributing_factors": post.getlist("contributing_factors"),
+        "reference_database": post.get("reference_database", ""),
+        "human_review": _tri(post.get("human_review")), "sole_basis": _tri(post.get("sole_basis")),
+        "affected": affected, "sources": body_sources, "outcomes": body_outcomes,
+        "submitter": {"role": post.get("submitter-role") or "other", "contact_email": post.get("submitter-contact_email", "").strip()},
+    }
+    return body, where
+
+
+def form_errors(paths: dict[str, list[str]], where: dict) -> dict[str, list[str]]:
+    """Map API error paths (``sources.0.url``) to form field names (``sources-1-url``)."""
+    out: dict[str, list[str]] = {}
+    for path, messages in paths.items():
+        parts = path.split(".")
+        if parts[0] in ("sources", "outcomes") and len(parts) >= 2 and parts[1].isdigit():
+            shown = where[parts[0]].get(int(parts[1]), int(parts[1]))
+            name = f"{parts[0]}-{shown}-{parts[2] if len(parts) > 2 else 'url' if parts[0] == 'sources' else 'type'}"
+        elif parts[0] in ("affected", "submitter") and len(parts) > 1:
+            name = f"{parts[0]}-{parts[1]}"
+        elif parts[0] in ("systems", "operators", "contributing_factors", "external_ids"):
+            name = parts[0]
+        else:
+            name = parts[0]
+        out.setdefault(name, []).extend(messages)
+    return out
+
+
+def form_context(post=None, errors=None) -> dict:
+    """What the template needs to render the form, filled with what was posted."""
+    post = post if post is not None else {}
+    get = post.get if hasattr(post, "get") else (lambda k, d="": d)
+    getlist = post.getlist if hasattr(post, "getlist") else (lambda k: [])
+    errors = errors or {}
+
+    def rows(prefix, fields, default):
+        indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()}) if post else []
+        indexes = indexes[:MAX_ROWS] or list(range(default))
+        return [{"index": i, "number": n + 1, "values": {f: get(f"{prefix}-{i}-{f}", "") for f in fields},
+                 "errors": {f: errors.get(f"{prefix}-{i}-{f}", []) for f in fields}} for n, i in enumerate(indexes)]
+
+    systems = [v for v in getlist("systems") if v] + [""] * 3
+    operators = [v for v in getlist("operators") if v] + [""] * 2
+    return {
+        "v": {k: get(k, "") for k in ("title", "narrative", "incident_date", "country", "region", "city", "identification_mode", "error_type",
+                                      "reference_database", "human_review", "sole_basis", "affected-count", "affected-has_minor",
+                                      "affected-name", "submitter-role", "submitter-contact_email")},
+        "systems": systems[:max(3, len(systems) - 3)], "operators": operators[:max(2, len(operators) - 2)],
+        "chosen_factors": getlist("contributing_factors"),
+        "errors": errors, "general_errors": errors.get("non_field_errors", []),
+        "source_rows": rows("sources", SOURCE_FIELDS, DEFAULT_SOURCE_ROWS),
+        "outcome_rows": rows("outcomes", OUTCOME_FIELDS, DEFAULT_OUTCOME_ROWS),
+        "blank_row": {"index": 99, "number": "", "values": {}, "errors": {}},
+        "countries": COUNTRIES, "modes": choices.IdentificationMode.choices, "error_types": choices.ErrorType.choices,
+        "factors": choices.ContributingFactor.choices, "databases": choices.ReferenceDatabase.choices,
+        "source_types": choices.SourceType.choices, "outcome_types": choices.OutcomeType.choices, "roles": choices.SubmitterRole.choices,
+    }

@@ -1,0 +1,143 @@
+"""The moderators' desk. Every action calls incidents.moderation, like the API and the admin."""
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as DRFValidationError
+
+from .. import drafts, moderation
+from ..choices import OPEN_STATES, Status
+from ..interchange import public_record
+from ..models import Incident, Submission, System
+
+QUEUE_LIMIT = 200
+
+
+def moderator_required(view):
+    """Logged in and in the moderators group; anyone else is sent to log in or refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not moderation.is_moderator(request.user):
+            raise PermissionDenied("Only moderators can use the desk.")
+        return never_cache(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+@moderator_required
+@require_http_methods(["GET"])
+def queue(request):
+    states = [s for s in request.GET.getlist("state") if s in Status.values] or list(OPEN_STATES)
+    rows = (Submission.objects.filter(incident__status__in=states).select_related("incident__claimed_by")
+            .prefetch_related("incident__proposed_names").order_by("created_at", "id")[:QUEUE_LIMIT])
+    return render(request, "incidents/desk/queue.html", {"rows": rows, "states": states, "all_states": Status.choices})
+
+
+def _errors_of(exc) -> list[str]:
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]
+        return list(exc.messages)
+    if isinstance(exc, DRFValidationError):
+        return [f"{field}: {m}" for field, msgs in drafts.flatten_errors(exc.detail).items() for m in msgs]
+    return [str(exc)]
+
+
+def _act(request, call):
+    """Run a moderation call; turn its refusals into messages the moderator can act on."""
+    try:
+        call()
+    except moderation.Conflict as exc:
+        messages.error(request, f"Not done: {exc} The page now shows the record as it stands.")
+    except moderation.ModerationError as exc:
+        messages.error(request, f"Not done: {exc}")
+    except (DjangoValidationError, DRFValidationError) as exc:
+        for line in _errors_of(exc):
+            messages.error(request, f"Not done: {line}")
+    else:
+        return True
+    return False
+
+
+SUBMISSION_ACTIONS = {
+    "claim": lambda i, u, p, e: moderation.claim(i, u, expected_status=e),
+    "release": lambda i, u, p, e: moderation.release(i, u, expected_status=e),
+    "request_changes": lambda i, u, p, e: moderation.request_changes(i, u, p.get("message", ""), expected_status=e),
+    "reject": lambda i, u, p, e: moderation.reject(i, u, p.get("reason", ""), expected_status=e),
+    "publish": lambda i, u, p, e: moderation.publish(
+        i, u, note=p.get("note", ""), expected_status=e,
+        proposed={key[len("proposed:"):]: value for key, value in p.items() if key.startswith("proposed:") and value} or None),
+}
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    submission = get_object_or_404(Submission.objects.select_related("incident__claimed_by"), pk=pk)
+    incident = submission.incident
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in SUBMISSION_ACTIONS:
+            messages.error(request, f"Unknown action {action!r}.")
+        elif _act(request, lambda: SUBMISSION_ACTIONS[action](incident, request.user, request.POST, request.POST.get("expected_status") or None)):
+            incident.refresh_from_db()
+            done = {"publish": f"Published as {incident.public_id}.", "claim": "You are reviewing this record."}.get(action, "Done.")
+            messages.success(request, done)
+        return redirect("incidents:desk-review", pk=pk)
+    incident.refresh_from_db()
+    events = incident.events.select_related("actor").order_by("at", "id")
+    return render(request, "incidents/desk/review.html", {
+        "submission": submission, "incident": incident, "draft": public_record(incident),
+        "payload": json.dumps(submission.payload, indent=2, ensure_ascii=False), "events": events,
+        "allowed": moderation.allowed_actions(incident), "proposals": incident.proposed_names.all(),
+        "systems": System.objects.order_by("name").only("slug", "name"),
+        "mine": incident.claimed_by_id == request.user.pk,
+    })
+
+
+@moderator_required
+@require_http_methods(["GET"])
+def incident_desk(request, public_id):
+    incident = get_object_or_404(Incident, public_id=public_id)
+    events = incident.events.select_related("actor").order_by("at", "id")
+    return render(request, "incidents/desk/incident.html", {
+        "incident": incident, "events": events, "allowed": moderation.allowed_actions(incident),
+        "submission": Submission.objects.filter(incident=incident).first(),
+    })
+
+
+@moderator_required
+@require_POST
+def incident_action(request, public_id):
+    incident = get_object_or_404(Incident, public_id=public_id)
+    action, post = request.POST.get("action", ""), request.POST
+    if action == "withdraw":
+        _act(request, lambda: moderation.withdraw(incident, request.user, post.get("reason", ""), expected_status=post.get("expected_status") or None))
+    elif action == "merge":
+        into = Incident.objects.filter(public_id=post.get("into", "").strip()).first()
+        if into is None:
+            messages.error(request, f"Not done: no incident {post.get('into', '')!r}.")
+        else:
+            _act(request, lambda: moderation.merge(incident, request.user, into=into, reason=post.get("reason", "")))
+    elif action == "correct":
+        try:
+            changes = json.loads(post.get("changes") or "{}")
+            if not isinstance(changes, dict):
+                raise ValueError
+        except ValueError:
+            messages.error(request, 'Not done: changes must be a JSON object, e.g. {"city": "Detroit"}.')
+        else:
+            _act(request, lambda: moderation.correct(incident, request.user, drafts.validate_draft(changes, partial=True), post.get("note", "")))
+    else:
+        messages.error(request, f"Unknown action {action!r}.")
+    return redirect("incidents:desk-incident", public_id=public_id)

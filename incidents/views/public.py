@@ -1,0 +1,222 @@
+"""Public pages. Thin: every read starts from incidents.selectors, like the API."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .. import charts, selectors
+from ..choices import ContributingFactor, ErrorType, IdentificationMode, OutcomeType, SourceType, Technology
+from ..drafts import country_name
+from ..filters import IncidentFilter
+from ..interchange import public_record, summary_record
+from ..pagination import PageError, paginate
+
+PAGE_SIZE = 25
+# Facets shown beside the list: (query parameter, selectors.counts_by group, heading).
+FACETS = [
+    ("system", "system", "System"), ("operator", "operator", "Operator"), ("country", "country", "Country"),
+    ("error_type", "error_type", "Error type"), ("outcome", "outcome", "Outcome"), ("year", "year", "Year"),
+    ("has_minor", "has_minor", "Minors involved"),
+]
+PAGING = ("cursor", "page_size", "ordering")
+
+
+def card(incident) -> dict:
+    row = summary_record(incident)
+    row["country_name"] = country_name(row["country"])
+    row["outcome_labels"] = [OutcomeType(t).label for t in row["outcome_types"]]
+    return row
+
+
+def query_string(params, **changes) -> str:
+    """The current filters with some changed: value None drops the parameter."""
+    items = [(k, v) for k, values in params.lists() for v in values if v != "" and k not in changes and k not in PAGING]
+    for key, value in changes.items():
+        if value is not None:
+            items += [(key, v) for v in (value if isinstance(value, list) else [value])]
+    return urlencode(items)
+
+
+def _page(request, queryset, ranked=False):
+    """One keyset page of cards, with the link to the next."""
+    try:
+        rows, cursor = paginate(selectors.with_summary(queryset), request.GET, ranked=ranked, default_size=PAGE_SIZE)
+    except PageError as exc:
+        return None, None, f"{exc.field}: {exc.message}"
+    next_url = None
+    if cursor:
+        params = [(k, v) for k, values in request.GET.lists() for v in values if k != "cursor"] + [("cursor", cursor)]
+        next_url = f"{request.path}?{urlencode(params)}"
+    return [card(r) for r in rows], next_url, None
+
+
+@require_safe
+def home(request):
+    incidents = selectors.public_incidents()
+    latest = [card(r) for r in selectors.with_summary(incidents)[:8]]
+    by_system = selectors.counts_by(incidents, "system")
+    return render(request, "incidents/home.html", {
+        "latest": latest, "total": incidents.count(),
+        "systems_chart": charts.Chart("Published incidents by system", by_system, key_label="System", link="/incidents/?system="),
+    })
+
+
+@require_safe
+def incident_list(request):
+    filterset = IncidentFilter(request.GET, queryset=selectors.public_incidents(), request=request)
+    if not filterset.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+        return render(request, "incidents/list.html", {"errors": errors, "form": filterset.form, "rows": [], "facets": []}, status=400)
+    queryset = filterset.qs
+    rows, next_url, page_error = _page(request, queryset, ranked=filterset.is_search)
+    if page_error:
+        return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
+    unranked = queryset.order_by()
+    facets = []
+    for param, group, heading in FACETS:
+        chosen = set(request.GET.getlist(param))
+        values = []
+        for key, label, n in selectors.counts_by(unranked, group)[:40]:
+            if group == "has_minor" and key == "unknown":
+                continue
+            active = key in chosen
+            others = [v for v in request.GET.getlist(param) if v != key]
+            link = query_string(request.GET, **{param: others if active else (others + [key] if group != "has_minor" else key)})
+            values.append({"key": key, "label": label, "count": n, "active": active, "url": f"?{link}"})
+        facets.append({"param": param, "heading": heading, "values": values, "open": bool(chosen) or param in ("system", "country")})
+    active_filters = [
+        {"label": f"{heading}: {value}", "url": "?" + query_string(request.GET, **{param: [v for v in request.GET.getlist(param) if v != value]})}
+        for param, heading in [(name, f.label) for name, f in filterset.filters.items()] for value in request.GET.getlist(param) if value
+    ]
+    export_query = query_string(request.GET)
+    return render(request, "incidents/list.html", {
+        "form": filterset.form, "rows": rows, "next_url": next_url, "total": queryset.count(), "facets": facets,
+        "active_filters": active_filters, "q": request.GET.get("q", ""),
+        "csv_url": f"/api/v1/incidents/export.csv?{export_query}", "jsonl_url": f"/api/v1/incidents/export.jsonl?{export_query}",
+        "api_url": f"/api/v1/incidents/?{export_query}",
+    })
+
+
+def _not_public(request, public_id, suffix=""):
+    """Redirect a merged id to the canonical page; a withdrawn one gets its reason and 410."""
+    record = selectors.identified_incident(public_id)
+    if record is None or record.status not in ("merged", "withdrawn"):
+        raise Http404(f"No published incident {public_id}.")
+    if record.status == "merged":
+        canonical = selectors.canonical_of(record)
+        if canonical.status == "published":
+            return HttpResponsePermanentRedirect(reverse("incidents:incident", args=[canonical.public_id]) + suffix)
+        record = canonical
+        if record.status != "withdrawn":
+            raise Http404(f"No published incident {public_id}.")
+    return render(request, "incidents/withdrawn.html", {"public_id": public_id, "record": record}, status=410)
+
+
+def _cite(record, url):
+    year = (record["published_at"] or "")[:4]
+    plain = f"Wrongful Identification Registry. \"{record['title']}\". Record {record['public_id']}, version {record['version']}. {url} (accessed {{date}})."
+    key = record["public_id"].replace("-", "")
+    bibtex = (f"@misc{{{key},\n  title = {{{record['title']}}},\n  author = {{{{Wrongful Identification Registry}}}},\n"
+              f"  year = {{{year}}},\n  note = {{Record {record['public_id']}, version {record['version']}}},\n  url = {{{url}}}\n}}")
+    return plain, bibtex
+
+
+@require_safe
+def incident_detail(request, public_id):
+    incident = selectors.public_incident(public_id)
+    if incident is None:
+        return _not_public(request, public_id)
+    record = public_record(incident)
+    versions = list(selectors.history_public(incident).only("number", "at", "note"))
+    url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
+    plain, bibtex = _cite(record, url)
+    sources = record["sources"]
+    outcomes = sorted(
+        ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]]} for o in record["outcomes"]),
+        key=lambda o: (o["date"] is None, o["date"] or ""),
+    )
+    return render(request, "incidents/incident.html", {
+        "r": record, "country": country_name(record["country"]), "outcomes": outcomes,
+        "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,
+        "factors": [ContributingFactor(f).label for f in record["contributing_factors"]],
+        "sources": [{**s, "type_label": SourceType(s["source_type"]).label} for s in sources],
+        "versions": versions, "corrections": [v for v in versions if v.number > 1 and v.note],
+        "cite_plain": plain, "cite_bibtex": bibtex,
+    })
+
+
+@require_safe
+def incident_history(request, public_id):
+    incident = selectors.public_incidents().filter(public_id=public_id).only("id", "public_id", "title").first()
+    if incident is None:
+        return _not_public(request, public_id, suffix="history/")
+    versions = selectors.history_public(incident).only("number", "at", "note", "changes")
+    return render(request, "incidents/history.html", {"incident": incident, "versions": versions})
+
+
+@require_safe
+def system_list(request):
+    systems = selectors.public_systems().order_by("-incident_count", "name")
+    return render(request, "incidents/systems.html", {"systems": systems})
+
+
+@require_safe
+def system_detail(request, slug):
+    system = selectors.public_system(slug)
+    if system is None:
+        raise Http404(f"No system {slug} with published incidents.")
+    incidents = selectors.incidents_of_system(selectors.public_incidents(), system)
+    rows, next_url, error = _page(request, incidents)
+    if error:
+        raise Http404(error)
+    unranked = incidents.order_by()
+    return render(request, "incidents/system.html", {
+        "system": system, "technology": Technology(system.technology).label,
+        "modes": [IdentificationMode(m).label for m in system.identification_modes if m in IdentificationMode.values],
+        "operators": selectors.counts_by(unranked, "operator"), "rows": rows, "next_url": next_url,
+        "year_chart": charts.year_chart(selectors.counts_by(unranked, "year")),
+        "outcome_chart": charts.Chart("Outcomes by type", selectors.counts_by(unranked, "outcome"), key_label="Outcome",
+                                      link=f"/incidents/?system={system.slug}&outcome="),
+        "feed_url": reverse("incidents:system-feed", args=[system.slug]),
+    })
+
+
+@require_safe
+def organization_detail(request, slug):
+    org = selectors.public_organization(slug)
+    if org is None:
+        raise Http404(f"No organization {slug} with published incidents.")
+    incidents = selectors.incidents_of_organization(selectors.public_incidents(), org)
+    rows, next_url, error = _page(request, incidents)
+    if error:
+        raise Http404(error)
+    unranked = incidents.order_by()
+    return render(request, "incidents/organization.html", {
+        "org": org, "country": country_name(org.country) if org.country else "",
+        "systems_used": selectors.counts_by(selectors.public_incidents().filter(operators=org).order_by(), "system"),
+        "systems_made": selectors.public_systems().filter(vendor=org).order_by("name"),
+        "rows": rows, "next_url": next_url,
+        "year_chart": charts.year_chart(selectors.counts_by(unranked, "year")),
+        "outcome_chart": charts.Chart("Outcomes by type", selectors.counts_by(unranked, "outcome"), key_label="Outcome"),
+    })
+
+
+@require_safe
+def stats(request):
+    incidents = selectors.public_incidents().order_by()
+    return render(request, "incidents/stats.html", {
+        "total": incidents.count(),
+        "year_chart": charts.year_chart(selectors.counts_by(incidents, "year")),
+        "charts": [
+            charts.Chart("By system", selectors.counts_by(incidents, "system"), key_label="System", link="/incidents/?system="),
+            charts.Chart("By operator", selectors.counts_by(incidents, "operator"), key_label="Operator", link="/incidents/?operator="),
+            charts.Chart("By country", selectors.counts_by(incidents, "country"), key_label="Country", link="/incidents/?country="),
+            charts.Chart("By outcome", selectors.counts_by(incidents, "outcome"), key_label="Outcome", link="/incidents/?outcome="),
+            charts.Chart("By error type", selectors.counts_by(incidents, "error_type"), key_label="Error type", link="/incidents/?error_type="),
+            charts.Chart("By identification mode", selectors.counts_by(incidents, "identification_mode"), key_label="Mode",
+                         link="/incidents/?identification_mode="),
+        ],
+    })
