@@ -52,7 +52,7 @@ PAGE_PARAMS = [
                      description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50)."),
     OpenApiParameter("cursor", str, description="Opaque cursor from the previous page's `next`; do not build it yourself."),
     OpenApiParameter("ordering", str, enum=["newest", "oldest", "relevance"],
-                     description="newest (default), oldest, or relevance when q is given (the default then)."),
+                     description="newest (default), oldest, or relevance (the default when q is given; without q it means newest)."),
 ]
 
 LIST_PARAMS = filter_parameters() + PAGE_PARAMS

@@ -50,8 +50,10 @@ def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE
     """Return (rows, next_cursor) for one page of ``params`` (a QueryDict). Ordering: relevance when ranked, else newest|oldest."""
     size = page_size(params) if params.get("page_size") else default_size
     ordering = params.get("ordering") or ("relevance" if ranked else "newest")
-    if ordering not in ("newest", "oldest", "relevance") or (ordering == "relevance" and not ranked):
-        raise PageError("ordering", "Use newest or oldest (or relevance with q).")
+    if ordering not in ("newest", "oldest", "relevance"):
+        raise PageError("ordering", "Use newest, oldest or relevance.")
+    if ordering == "relevance" and not ranked:
+        ordering = "newest"  # without a search every row is equally relevant
     kind = {"newest": "n", "oldest": "o", "relevance": "r"}[ordering]
     key_field = "rank" if kind == "r" else "published_at"
     if kind == "o":

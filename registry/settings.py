@@ -133,7 +133,8 @@ SUBMISSION_MAX_BODY_BYTES = env_int("SUBMISSION_MAX_BODY_BYTES", 128 * 1024)
 
 # Security headers; the HTTPS-only ones switch on outside DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts, which CSRF refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -34,10 +34,10 @@ class SystemFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    # Hashed before saving, so the stored hash matches the one a logged-in session carries.
+    password = factory.django.Password("correct horse battery staple")
 
 
 def make_moderator(**kwargs):

@@ -154,3 +154,25 @@ def test_the_minor_case_is_listed_without_any_name(world):
     assert [r["title"] for r in rows] == ["A child on a fugitives list"]
     record = APIClient().get(f"/api/v1/incidents/{rows[0]['public_id']}/").json()
     assert record["affected"] == {"count": 1, "has_minor": True, "name": None}
+
+
+def public_page_urls(world):
+    public_id = world["public"].public_id
+    urls = ["/", "/systems/", "/stats/", "/feed.atom", "/submit/", "/systems/public-face-search/", "/systems/public-face-search/feed.atom",
+            "/organizations/public-police/", f"/incidents/{public_id}/", f"/incidents/{public_id}/history/",
+            f"/incidents/{world['withdrawn'].public_id}/", f"/incidents/{world['merged'].public_id}/",
+            f"/systems/{PROPOSED.lower()}/", f"/organizations/{PROPOSED_OPERATOR.lower()}/"]
+    for query in ("", "?q=Zyxsubmittedmarker", "?q=zyx", "?q=Narrative", "?system=public-face-search", f"?system={PROPOSED}",
+                  f"?operator={PROPOSED_OPERATOR}", "?has_minor=true", "?country=US&outcome=arrested"):
+        urls.append(f"/incidents/{query}")
+    return urls
+
+
+def test_no_page_or_feed_shows_anything_private(client, world):
+    checked = 0
+    for url in public_page_urls(world):
+        response = client.get(url)
+        assert response.status_code in (200, 301, 404, 410), (url, response.status_code)
+        assert_no_marker(url, response.content.decode())
+        checked += 1
+    assert checked >= 20

@@ -88,7 +88,7 @@ def test_search_ranks_by_relevance(client, moderator, world):
 @pytest.mark.parametrize("query,field", [
     ("error_type=bad", "error_type"), ("outcome=abducted", "outcome"), ("has_minor=maybe", "has_minor"),
     ("incident_date_after=yesterday", "incident_date_after"), ("page_size=0", "page_size"), ("page_size=1000", "page_size"),
-    ("cursor=garbage", "cursor"), ("colour=blue", "colour"), ("ordering=sideways", "ordering"), ("ordering=relevance", "ordering"),
+    ("cursor=garbage", "cursor"), ("colour=blue", "colour"), ("ordering=sideways", "ordering"),
 ])
 def test_bad_query_parameters_are_named(client, world, query, field):
     response = client.get(f"/api/v1/incidents/?{query}")
@@ -108,6 +108,11 @@ def test_cursor_pagination_walks_every_row_once(client, moderator, world):
     assert len(seen) == 7 == len(set(seen))
     oldest = ids(client.get("/api/v1/incidents/?ordering=oldest&page_size=200"))
     assert oldest == list(reversed(seen))
+
+
+def test_relevance_without_a_search_means_newest(client, world):
+    newest = client.get("/api/v1/incidents/").json()["results"]
+    assert client.get("/api/v1/incidents/?ordering=relevance").json()["results"] == newest
 
 
 def test_cursor_pagination_with_search(client, moderator):
