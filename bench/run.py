@@ -204,6 +204,10 @@ def scenario_paths(env, rng):
         "detail": [f"/api/v1/incidents/{public_id}/" for public_id in ids],
         "system page (detail with counts)": [f"/api/v1/systems/{s}/" for s in (big, mid, small, "system-050")],
         "stats (by system, year, outcome)": ["/api/v1/stats/?group_by=system&group_by=year&group_by=outcome", "/api/v1/stats/?country=US&group_by=operator"],
+        "page: incident list by system, with facet counts": [f"/incidents/?system={s}" for s in (big, mid, small)],
+        "page: incident list, full text": ["/incidents/?q=wrongly+accused", "/incidents/?q=mugshot+database"],
+        "page: system page with charts": [f"/systems/{s}/" for s in (big, mid, small)],
+        "page: incident page": [f"/incidents/{public_id}/" for public_id in ids[:100]],
     }
 
 
