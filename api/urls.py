@@ -19,6 +19,7 @@ v1 = [
     path("organizations/<slug:slug>/", views.OrganizationDetail.as_view(), name="organization-detail"),
     path("organizations/<slug:slug>/incidents/", views.OrganizationIncidents.as_view(), name="organization-incidents"),
     path("stats/", views.Stats.as_view(), name="stats"),
+    path("schema/incident.json", views.RecordSchema.as_view(), name="record-schema"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
     path("moderation/submissions/", mod.Queue.as_view(), name="moderation-queue"),

@@ -1,11 +1,19 @@
 """API views: thin. Reads start from incidents.selectors, writes call incidents.services
 and incidents.moderation; errors become HTTP in api.exceptions."""
 
+import json
+from pathlib import Path
+
 from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -340,4 +348,19 @@ class SubmissionStatusView(APIView):
         submission.incident.refresh_from_db()
         response = Response(services.submission_status(submission))
         response["Cache-Control"] = "no-store"
+        return response
+
+
+# --- the record format -----------------------------------------------------------------
+
+RECORD_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "incidents" / "schemas" / "wir-incident-1.schema.json"
+
+
+@extend_schema(tags=["incidents"], summary="JSON Schema of a published incident record (wir-incident/1)",
+               description="The format of the detail endpoint, the JSON Lines export, the full dump and the importer.",
+               responses={(200, "application/schema+json"): OpenApiResponse(OpenApiTypes.OBJECT)})
+class RecordSchema(PublicView):
+    def get(self, request):
+        response = Response(json.loads(RECORD_SCHEMA_PATH.read_text()))
+        response["Cache-Control"] = "public, max-age=3600"
         return response

@@ -9,7 +9,16 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from . import moderation
 from .choices import OPEN_STATES, Action, Status
 from .models import (
-    Incident, IncidentSource, IncidentVersion, ModerationEvent, Organization, Outcome, ProposedName, Source, Submission, System,
+    Incident,
+    IncidentSource,
+    IncidentVersion,
+    ModerationEvent,
+    Organization,
+    Outcome,
+    ProposedName,
+    Source,
+    Submission,
+    System,
 )
 from .records import AFFECTED_FIELDS, SCALAR_FIELDS
 

@@ -19,7 +19,15 @@ from rest_framework import serializers
 
 from . import choices, drafts
 from .models import (
-    Incident, IncidentSource, IncidentVersion, ModerationEvent, Organization, Outcome, PublicIdCounter, Source, System,
+    Incident,
+    IncidentSource,
+    IncidentVersion,
+    ModerationEvent,
+    Organization,
+    Outcome,
+    PublicIdCounter,
+    Source,
+    System,
 )
 from .text import lookup_keys, normalize_url
 
@@ -385,6 +393,12 @@ def _import_batch(batch, names, actor, now):
         )
         incidents.append(incident)
     Incident.objects.bulk_create(incidents)
+    # updated_at is auto_now on save; a restore keeps the time the record says it last changed.
+    given = [(i, attrs["updated_at"]) for i, attrs in zip(incidents, batch) if attrs.get("updated_at")]
+    if given:
+        for incident, updated in given:
+            incident.updated_at = updated
+        Incident.objects.bulk_update([i for i, _ in given], ["updated_at"])
 
     # Sources are shared by normalised URL, with those already in the database.
     wanted = {normalize_url(s["url"]): s for attrs in batch for s in attrs["sources"]}

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from . import records
 from .choices import Action, ProposalKind, Status
-from .models import Incident, IncidentVersion, ModerationEvent, Organization, PublicIdCounter, System
+from .models import (
+    Incident,
+    IncidentVersion,
+    ModerationEvent,
+    Organization,
+    PublicIdCounter,
+    System,
+)
 
 
 class ModerationError(Exception):

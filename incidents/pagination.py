@@ -10,6 +10,7 @@ import json
 
 from django.db.models import Q
 
+
 class PageError(ValueError):
     """A bad paging parameter; ``field`` names it."""
 

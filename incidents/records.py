@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from .choices import ProposalKind, Status
-from .models import Incident, IncidentSource, Organization, Outcome, ProposedName, Source, System
+from .models import (
+    Incident,
+    IncidentSource,
+    Organization,
+    Outcome,
+    ProposedName,
+    Source,
+    System,
+)
 
 SCALAR_FIELDS = (
     "title", "narrative", "incident_date", "date_precision", "country", "region", "city",

@@ -4,11 +4,9 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import JSONObject
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, JSONObject
 
 from .models import Incident, Organization, Outcome, System
-
 
 SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
                   "identification_mode", "error_type", "affected_minor", "version", "published_at")

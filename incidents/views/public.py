@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import charts, selectors
-from ..choices import ContributingFactor, ErrorType, IdentificationMode, OutcomeType, SourceType, Technology
+from ..choices import (
+    ContributingFactor,
+    ErrorType,
+    IdentificationMode,
+    OutcomeType,
+    SourceType,
+    Technology,
+)
 from ..drafts import country_name
 from ..filters import IncidentFilter
 from ..interchange import public_record, summary_record

@@ -1,3 +1,4 @@
+import gzip
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,11 +11,16 @@ class Command(BaseCommand):
     help = "Import incidents from a JSON Lines file (one incident per line). All or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="A .jsonl file, or - for standard input.")
+        parser.add_argument("path", help="A .jsonl or .jsonl.gz file (such as a dump_registry dump), or - for standard input.")
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, path, batch_size, **options):
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+        if path == "-":
+            stream = sys.stdin
+        elif path.endswith(".gz"):
+            stream = gzip.open(path, "rt", encoding="utf-8")
+        else:
+            stream = open(path, encoding="utf-8")
         with stream:
             lines = stream.readlines()
         progress = Progress("checking", len(lines), self.stderr)

@@ -1,0 +1,79 @@
+"""The published record format: a JSON Schema in the repository, served by the API, followed by every
+export; and a full dump that restores into an empty registry equal to the original."""
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from incidents import choices, moderation
+from incidents.interchange import iter_records
+from incidents.models import Incident
+from incidents.selectors import public_incidents
+from tests.factories import publish_new
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "incidents" / "schemas" / "wir-incident-1.schema.json").read_text())
+
+
+def test_the_schema_is_valid_and_its_enums_match_the_code():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    props = SCHEMA["properties"]
+    assert props["error_type"]["enum"] == list(choices.ErrorType.values)
+    assert props["identification_mode"]["enum"] == list(choices.IdentificationMode.values)
+    assert props["contributing_factors"]["items"]["enum"] == list(choices.ContributingFactor.values)
+    assert props["outcomes"]["items"]["properties"]["type"]["enum"] == list(choices.OutcomeType.values)
+    assert props["sources"]["items"]["properties"]["source_type"]["enum"] == list(choices.SourceType.values)
+
+
+def test_every_exported_record_follows_the_schema(moderator):
+    call_command("loaddemo", verbosity=0)
+    publish_new(moderator, outcomes=[{"type": "settlement", "amount": "300000", "currency": "USD", "sources": [0]}])
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    records = list(iter_records(public_incidents()))
+    assert len(records) >= 11
+    for record in records:
+        errors = sorted(validator.iter_errors(record), key=str)
+        assert not errors, (record["public_id"], [e.message for e in errors[:3]])
+
+
+def test_the_api_serves_the_schema(client):
+    response = client.get("/api/v1/schema/incident.json")
+    assert response.status_code == 200 and response.json()["properties"]["schema"] == {"const": "wir-incident/1"}
+
+
+def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator, tmp_path):
+    call_command("loaddemo", verbosity=0)
+    corrected = publish_new(moderator, title="A case that was corrected")
+    moderation.correct(corrected, moderator, {"city": "Dearborn"}, "The court record gives Dearborn.")
+    withdrawn = publish_new(moderator, title="A withdrawn case")
+    moderation.withdraw(withdrawn, moderator, "Retracted.")
+    before = list(iter_records(public_incidents().order_by("public_id")))
+
+    call_command("dump_registry", output=str(tmp_path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    dump = next(tmp_path.glob("wir-dump-*.jsonl.gz"))
+    digest, name = (tmp_path / (dump.name + ".sha256")).read_text().split()
+    assert name == dump.name and digest == hashlib.sha256(dump.read_bytes()).hexdigest()
+    with gzip.open(dump, "rt") as f:
+        assert sum(1 for _ in f) == len(before)
+    assert "A withdrawn case" not in gzip.open(dump, "rt").read()
+
+    # Empty the registry (TRUNCATE: the append-only rule forbids row deletes, not a reset of the whole store).
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Incident,))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {tables}, incidents_source, incidents_system, incidents_organization, incidents_publicidcounter CASCADE")
+    assert not Incident.objects.exists()
+
+    call_command("import_incidents", str(dump), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    after = list(iter_records(public_incidents().order_by("public_id")))
+    for old, new in zip(before, after):
+        differing = {k: (old[k], new[k]) for k in old if old[k] != new[k]}
+        assert not differing, (old["public_id"], differing)
+    assert len(after) == len(before)
