@@ -9,6 +9,7 @@ data cannot drift apart silently (schemathesis checks the responses against it).
 from rest_framework import serializers
 
 from incidents import choices
+from incidents.evidence import EvidenceLevel
 from incidents.interchange import public_record, summary_record
 from incidents.services import SubmissionSerializer  # noqa: F401 - re-exported for the schema
 
@@ -46,6 +47,7 @@ class PublicOutcome(serializers.Serializer):
     amount = serializers.FloatField(allow_null=True)
     currency = serializers.CharField(allow_null=True)
     sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions in the record's sources.")
+    single_source = serializers.BooleanField(help_text="Only one source supports this outcome.")
 
 
 class PublicAffected(serializers.Serializer):
@@ -69,6 +71,7 @@ class IncidentSummary(serializers.Serializer):
     identification_mode = serializers.ChoiceField(choices=choices.IdentificationMode.choices)
     error_type = serializers.ChoiceField(choices=choices.ErrorType.choices)
     outcome_types = serializers.ListField(child=serializers.ChoiceField(choices=choices.OutcomeType.choices))
+    evidence_level = serializers.ChoiceField(choices=EvidenceLevel.choices)
     has_minor = serializers.BooleanField(allow_null=True)
     version = serializers.IntegerField()
     published_at = serializers.DateTimeField()
@@ -102,6 +105,7 @@ class IncidentRecord(serializers.Serializer):
     human_review = serializers.BooleanField(allow_null=True)
     sole_basis = serializers.BooleanField(allow_null=True)
     external_ids = serializers.ListField(child=serializers.CharField())
+    evidence_level = serializers.ChoiceField(choices=EvidenceLevel.choices, help_text="Derived from the sources; see /about/methods/.")
     affected = PublicAffected()
     sources = PublicSource(many=True)
     outcomes = PublicOutcome(many=True)

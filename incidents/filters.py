@@ -11,6 +11,7 @@ from django.db.models import Exists, F, FloatField, OuterRef
 from django.db.models.functions import Cast
 
 from . import choices
+from .evidence import EvidenceLevel, filter_levels
 from .models import Incident, Outcome
 from .text import lookup_keys
 
@@ -94,6 +95,8 @@ class IncidentFilter(django_filters.FilterSet):
     contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label="Contributing factor")
     outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label="Outcome")
     technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
+    evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label="Evidence",
+                            help_text="Evidence level derived from the sources: official_record, reported or testimony_only.")
     has_minor = StrictBooleanFilter(field_name="affected_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
     incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
     incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
@@ -133,6 +136,9 @@ class IncidentFilter(django_filters.FilterSet):
 
     def by_outcome(self, qs, name, values):
         return qs.filter(Exists(Outcome.objects.filter(incident_id=OuterRef("pk"), type__in=values)))
+
+    def by_evidence(self, qs, name, values):
+        return filter_levels(qs, values)
 
     def by_year(self, qs, name, values):
         years = [int(v) for v in values if v.isdigit()]

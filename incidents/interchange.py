@@ -17,7 +17,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from rest_framework import serializers
 
-from . import choices, drafts
+from . import choices, drafts, evidence
 from .models import (
     Incident,
     IncidentSource,
@@ -124,6 +124,7 @@ def record_from_row(row: dict) -> dict:
         "human_review": row["human_review"],
         "sole_basis": row["sole_basis"],
         "external_ids": list(row["external_ids"]),
+        "evidence_level": evidence.level_of(s["source_type"] for s in row["record_sources"]),
         "affected": {"count": row["affected_count"], "has_minor": row["affected_minor"],
                      "name": Incident.public_name_of(row["affected_name"], row["affected_name_public"], row["affected_minor"]) or None},
         "sources": [
@@ -135,7 +136,8 @@ def record_from_row(row: dict) -> dict:
         "outcomes": [
             {"type": o["type"], "date": _json_date(o["date"], o["date_precision"]), "detail": o["detail"], "days": o["days"],
              "amount": float(o["amount"]) if o["amount"] is not None else None, "currency": o["currency"] or None,
-             "sources": sorted(position[i] for i in o["source_ids"] if i in position)}
+             "sources": sorted(position[i] for i in o["source_ids"] if i in position),
+             "single_source": len(o["source_ids"]) == 1}
             for o in row["record_outcomes"]
         ],
         "published_at": row["published_at"].isoformat() if row["published_at"] else None,
@@ -231,6 +233,14 @@ class ImportedIncident(drafts.IncidentDraft):
         return attrs
 
 
+def _drop_derived(data: dict) -> None:
+    """Fields the registry computes (the evidence level, single-source flags) are recomputed, not imported."""
+    data.pop("evidence_level", None)
+    for outcome in data.get("outcomes") or []:
+        if isinstance(outcome, dict):
+            outcome.pop("single_source", None)
+
+
 def parse_lines(lines: Iterable[str], progress=None) -> list[dict]:
     """Validate every line first; raise ``ImportError_`` naming the first bad line and field."""
     records, seen_ids = [], set()
@@ -246,6 +256,7 @@ def parse_lines(lines: Iterable[str], progress=None) -> list[dict]:
         if not isinstance(data, dict):
             raise ImportError_(number, "each line must be one JSON object")
         data.pop("published_at", None) if data.get("published_at") is None else None
+        _drop_derived(data)
         serializer = ImportedIncident(data=data)
         if not serializer.is_valid():
             raise ImportError_(number, serializer.errors)
@@ -469,6 +480,7 @@ def summary_record(incident: Incident) -> dict:
         "identification_mode": incident.identification_mode,
         "error_type": incident.error_type,
         "outcome_types": list(dict.fromkeys(incident.summary_outcomes)),
+        "evidence_level": evidence.level_of(incident.summary_source_types),
         "has_minor": incident.affected_minor,
         "version": incident.version,
         "published_at": incident.published_at.isoformat() if incident.published_at else None,

@@ -6,7 +6,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear, JSONObject
 
-from .models import Incident, Organization, Outcome, System
+from .models import Incident, IncidentSource, Organization, Outcome, System
 
 SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
                   "identification_mode", "error_type", "affected_minor", "version", "published_at")
@@ -21,6 +21,7 @@ def with_summary(queryset):
         summary_systems=ArraySubquery(through_sys.values(json=JSONObject(slug="system__slug", name="system__name"))),
         summary_operators=ArraySubquery(through_ops.values(json=JSONObject(slug="organization__slug", name="organization__name"))),
         summary_outcomes=ArraySubquery(Outcome.objects.filter(incident_id=OuterRef("pk")).order_by("position", "id").values("type")),
+        summary_source_types=ArraySubquery(IncidentSource.objects.filter(incident_id=OuterRef("pk")).values("source__source_type")),
     )
 
 
@@ -99,6 +100,12 @@ def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
         labels = {"country": country_name, "error_type": lambda v: ErrorType(v).label, "identification_mode": lambda v: IdentificationMode(v).label}[group]
         rows = incidents.order_by().values(group).annotate(n=Count("id"))
         return sorted(((r[group], labels(r[group]), r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
+    if group == "evidence":
+        from .evidence import EvidenceLevel, level_expression
+
+        rows = incidents.order_by().annotate(level=level_expression()).values("level").annotate(n=Count("id"))
+        order = list(EvidenceLevel.values)
+        return sorted(((r["level"], EvidenceLevel(r["level"]).label, r["n"]) for r in rows), key=lambda r: order.index(r[0]))
     if group == "has_minor":
         rows = incidents.order_by().values("affected_minor").annotate(n=Count("id"))
         label = {True: "Minor involved", False: "No minor", None: "Unknown"}
@@ -106,7 +113,7 @@ def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
     raise ValueError(f"Unknown grouping {group!r}.")
 
 
-STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "has_minor")
+STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "evidence", "has_minor")
 
 
 def history_public(incident):

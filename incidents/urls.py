@@ -18,6 +18,7 @@ urlpatterns = [
     path("systems/<slug:slug>/feed.atom", feeds.SystemIncidents(), name="system-feed"),
     path("organizations/<slug:slug>/", public.organization_detail, name="organization"),
     path("stats/", public.stats, name="stats"),
+    path("about/methods/", public.methods, name="methods"),
     path("feed.atom", feeds.LatestIncidents(), name="feed"),
     path("submit/", submission.submit, name="submit"),
     path("submissions/status/<str:token>/", submission.submission_status, name="submission-status"),

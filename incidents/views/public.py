@@ -17,6 +17,7 @@ from ..choices import (
     Technology,
 )
 from ..drafts import country_name
+from ..evidence import EvidenceLevel
 from ..filters import IncidentFilter
 from ..interchange import public_record, summary_record
 from ..pagination import PageError, paginate
@@ -26,7 +27,7 @@ PAGE_SIZE = 25
 FACETS = [
     ("system", "system", "System"), ("operator", "operator", "Operator"), ("country", "country", "Country"),
     ("error_type", "error_type", "Error type"), ("outcome", "outcome", "Outcome"), ("year", "year", "Year"),
-    ("has_minor", "has_minor", "Minors involved"),
+    ("evidence", "evidence", "Evidence"), ("has_minor", "has_minor", "Minors involved"),
 ]
 PAGING = ("cursor", "page_size", "ordering")
 
@@ -35,6 +36,7 @@ def card(incident) -> dict:
     row = summary_record(incident)
     row["country_name"] = country_name(row["country"])
     row["outcome_labels"] = [OutcomeType(t).label for t in row["outcome_types"]]
+    row["evidence_label"] = EvidenceLevel(row["evidence_level"]).label
     return row
 
 
@@ -147,6 +149,7 @@ def incident_detail(request, public_id):
     )
     return render(request, "incidents/incident.html", {
         "r": record, "country": country_name(record["country"]), "outcomes": outcomes,
+        "evidence": EvidenceLevel(record["evidence_level"]).label,
         "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,
         "factors": [ContributingFactor(f).label for f in record["contributing_factors"]],
         "sources": [{**s, "type_label": SourceType(s["source_type"]).label} for s in sources],
@@ -227,3 +230,11 @@ def stats(request):
                          link="/incidents/?identification_mode="),
         ],
     })
+
+
+@require_safe
+def methods(request):
+    from ..evidence import OFFICIAL, REPORTED, TESTIMONY
+
+    label = lambda types: ", ".join(sorted(SourceType(t).label.lower() for t in types))  # noqa: E731
+    return render(request, "incidents/methods.html", {"official": label(OFFICIAL), "reported": label(REPORTED), "testimony": label(TESTIMONY)})
