@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents import drafts, moderation
+from incidents import drafts, duplicates, moderation
 from incidents.choices import OPEN_STATES, Status
 from incidents.interchange import public_record
 from incidents.models import Incident, Submission
@@ -43,6 +43,11 @@ def detail_item(submission: Submission) -> dict:
             for e in incident.events.select_related("actor").order_by("at", "id")
         ],
         "allowed_actions": moderation.allowed_actions(incident),
+        "possible_duplicates": [
+            {"incident_id": c.incident.pk, "public_id": c.incident.public_id, "status": c.incident.status, "title": c.incident.title,
+             "score": round(c.score, 2), "reasons": c.reasons}
+            for c in duplicates.candidates(incident)
+        ],
     }
 
 

@@ -133,6 +133,8 @@ class SubmissionCreated(serializers.Serializer):
     status = serializers.ChoiceField(choices=choices.Status.choices)
     status_url = serializers.URLField(help_text="Secret: anyone with this link can read and answer the submission. Keep it.")
     token = serializers.CharField(help_text="The secret in status_url. Shown once; the registry keeps only a hash.")
+    possible_duplicates = serializers.ListField(child=serializers.DictField(), help_text=(
+        "Published incidents that may be the same case (public id, title, url, score, reasons). Unpublished records are never listed here."))
 
 
 class SubmissionMessage(serializers.Serializer):
@@ -296,6 +298,7 @@ class ModerationDetail(ModerationItem):
     draft = serializers.JSONField(help_text="What would be published.")
     history = ModerationEventOut(many=True)
     allowed_actions = serializers.ListField(child=serializers.CharField())
+    possible_duplicates = serializers.ListField(child=serializers.DictField(), help_text="Published and pending records that may be the same case, with a score and the reasons.")
 
 
 class ActionResult(serializers.Serializer):

@@ -315,7 +315,8 @@ class SubmissionCreate(APIView):
             raise ValidationError({"non_field_errors": ["Send one JSON object."]})
         submission, token = services.submit(request.data)
         url = request.build_absolute_uri(f"/api/v1/submissions/status/{token}/")
-        return Response({"id": submission.pk, "status": submission.incident.status, "status_url": url, "token": token}, status=status.HTTP_201_CREATED)
+        return Response({"id": submission.pk, "status": submission.incident.status, "status_url": url, "token": token,
+                         "possible_duplicates": services.public_duplicates(submission.incident, request)}, status=status.HTTP_201_CREATED)
 
 
 def _submission(token):

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from .. import drafts, moderation
+from .. import drafts, duplicates, moderation
 from ..choices import OPEN_STATES, Status
 from ..interchange import public_record
 from ..models import Incident, Submission, System
@@ -102,6 +102,7 @@ def review(request, pk):
         "allowed": moderation.allowed_actions(incident), "proposals": incident.proposed_names.all(),
         "systems": System.objects.order_by("name").only("slug", "name"),
         "mine": incident.claimed_by_id == request.user.pk,
+        "duplicates": duplicates.candidates(incident),
     })
 
 

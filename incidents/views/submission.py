@@ -49,7 +49,8 @@ def submit(request):
         return render(request, "incidents/submit.html", context | submission_form.form_context(request.POST, errors), status=400)
     status_url = request.build_absolute_uri(reverse("incidents:submission-status", args=[token]))
     # Shown once, never stored in clear: the page is not cached and the link is not put in a redirect.
-    return render(request, "incidents/submitted.html", {"status_url": status_url, "submission": submission}, status=201)
+    return render(request, "incidents/submitted.html", {"status_url": status_url, "submission": submission,
+                                                        "duplicates": services.public_duplicates(submission.incident)}, status=201)
 
 
 @never_cache
