@@ -359,7 +359,7 @@ RECORD_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "incidents" / "schema
 
 @extend_schema(tags=["incidents"], summary="JSON Schema of a published incident record (wir-incident/1)",
                description="The format of the detail endpoint, the JSON Lines export, the full dump and the importer.",
-               responses={(200, "application/schema+json"): OpenApiResponse(OpenApiTypes.OBJECT)})
+               responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON Schema (draft 2020-12) document.")})
 class RecordSchema(PublicView):
     def get(self, request):
         response = Response(json.loads(RECORD_SCHEMA_PATH.read_text()))
