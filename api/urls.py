@@ -1,25 +1,27 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from incidents.public_cache import cached_public
+
 from . import moderation_views as mod
 from . import views
 
 PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 
 v1 = [
-    path("incidents/", views.IncidentList.as_view(), name="incident-list"),
+    path("incidents/", cached_public(views.IncidentList.as_view()), name="incident-list"),
     path("incidents/export.csv", views.ExportCSV.as_view(), name="export-csv"),
     path("incidents/export.jsonl", views.ExportJSONL.as_view(), name="export-jsonl"),
-    re_path(rf"^incidents/{PUBLIC_ID}/$", views.IncidentDetail.as_view(), name="incident-detail"),
-    re_path(rf"^incidents/{PUBLIC_ID}/history/$", views.IncidentHistory.as_view(), name="incident-history"),
-    path("systems/", views.SystemList.as_view(), name="system-list"),
-    path("systems/<slug:slug>/", views.SystemDetail.as_view(), name="system-detail"),
-    path("systems/<slug:slug>/incidents/", views.SystemIncidents.as_view(), name="system-incidents"),
-    path("organizations/", views.OrganizationList.as_view(), name="organization-list"),
-    path("organizations/<slug:slug>/", views.OrganizationDetail.as_view(), name="organization-detail"),
-    path("organizations/<slug:slug>/incidents/", views.OrganizationIncidents.as_view(), name="organization-incidents"),
-    path("stats/", views.Stats.as_view(), name="stats"),
-    path("schema/incident.json", views.RecordSchema.as_view(), name="record-schema"),
+    re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(views.IncidentDetail.as_view()), name="incident-detail"),
+    re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(views.IncidentHistory.as_view()), name="incident-history"),
+    path("systems/", cached_public(views.SystemList.as_view()), name="system-list"),
+    path("systems/<slug:slug>/", cached_public(views.SystemDetail.as_view()), name="system-detail"),
+    path("systems/<slug:slug>/incidents/", cached_public(views.SystemIncidents.as_view()), name="system-incidents"),
+    path("organizations/", cached_public(views.OrganizationList.as_view()), name="organization-list"),
+    path("organizations/<slug:slug>/", cached_public(views.OrganizationDetail.as_view()), name="organization-detail"),
+    path("organizations/<slug:slug>/incidents/", cached_public(views.OrganizationIncidents.as_view()), name="organization-incidents"),
+    path("stats/", cached_public(views.Stats.as_view()), name="stats"),
+    path("schema/incident.json", cached_public(views.RecordSchema.as_view()), name="record-schema"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
     path("moderation/submissions/", mod.Queue.as_view(), name="moderation-queue"),

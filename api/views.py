@@ -4,7 +4,6 @@ and incidents.moderation; errors become HTTP in api.exceptions."""
 import json
 from pathlib import Path
 
-from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents import exports, selectors, services
+from incidents import exports, public_cache, selectors, services
 from incidents.filters import IncidentFilter
 from incidents.models import Incident, Submission, System
 
@@ -36,9 +35,7 @@ ERRORS = {400: OpenApiResponse(s.Error, description="Invalid input: every failin
 PAGING = {"page_size", "cursor", "ordering", "format"}
 
 
-def registry_last_modified():
-    """Return the time of the latest change to any incident: the Last-Modified of public reads."""
-    return Incident.objects.aggregate(m=Max("updated_at"))["m"]
+registry_last_modified = public_cache.registry_version
 
 
 class PublicView(APIView):

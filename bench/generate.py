@@ -2,13 +2,16 @@
 
 200 systems with a long tail (a few appear in thousands of cases, most in a handful),
 vendors and operators reused across systems, 1-4 sources and 1-3 outcomes per incident,
-narratives built from the vocabulary real reports use, so full-text search has real work.
+narratives mixing the domain words real reports use with a long-tailed vocabulary, so a
+full-text term is about as selective as in real prose.
 Deterministic for a given seed, so two runs measure the same data.
 """
 
 import datetime
 import json
 import random
+
+VERSION = 2  # bump when the generated shape changes, so the bench rebuilds its database
 
 TECH = ["face"] * 7 + ["fingerprint", "iris", "identity_database"]
 MODES = ["investigative_search", "live_search", "verification", "record_lookup", "unknown"]
@@ -26,6 +29,28 @@ WORDS = ("police arrested man woman teenager facial recognition search matched p
          "retailer watchlist banned security guard airport passport verification failed liveness check deported "
          "hours days family lawyer court judge prosecutor evidence corroboration investigator software vendor "
          "algorithm accuracy error mistake misidentified wrongly accused innocent").split()
+
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pra", "sto", "gle", "mar", "den", "vil", "tor", "ash", "bel", "cor", "dun"]
+
+
+def _vocabulary(rng, size=4000):
+    """Pseudo-words with a Zipf-like frequency, so full-text terms are as selective as in real prose."""
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    ordered = sorted(words)
+    rng.shuffle(ordered)
+    return ordered
+
+
+def _text(rng, vocabulary, weights, k):
+    """Real prose: a third common domain words, the rest from a long-tailed vocabulary."""
+    common = rng.choices(WORDS, k=k // 3)
+    rare = rng.choices(vocabulary, weights, k=k - k // 3)
+    mixed = common + rare
+    rng.shuffle(mixed)
+    return " ".join(mixed)
 
 
 def _zipf_weights(n, s=1.1):
@@ -49,15 +74,17 @@ def records(count: int, seed: int = 7):
     rng = random.Random(seed)
     systems, operators = catalogue(rng)
     system_weights, operator_weights = _zipf_weights(len(systems)), _zipf_weights(len(operators), 0.9)
+    vocabulary = _vocabulary(rng)
+    vocab_weights = _zipf_weights(len(vocabulary), 1.0)
     start = datetime.datetime(2019, 1, 1, tzinfo=datetime.timezone.utc)
     span = (datetime.datetime(2026, 10, 1, tzinfo=datetime.timezone.utc) - start).total_seconds()
     for n in range(count):
         published = start + datetime.timedelta(seconds=span * n / count + rng.random())
         incident_date = (published - datetime.timedelta(days=rng.randint(5, 900))).date()
-        words = rng.choices(WORDS, k=rng.randint(60, 140))
+        narrative = _text(rng, vocabulary, vocab_weights, rng.randint(60, 140))
         sources = [{
             "url": f"https://news{rng.randint(1, 400)}.example.org/{n}/{k}",
-            "title": " ".join(rng.choices(WORDS, k=rng.randint(6, 12))).capitalize(),
+            "title": _text(rng, vocabulary, vocab_weights, rng.randint(6, 12)).capitalize(),
             "publisher": f"Publisher {rng.randint(1, 400)}",
             "published_date": (incident_date + datetime.timedelta(days=rng.randint(1, 60))).isoformat(),
             "language": "en", "source_type": rng.choice(SOURCE_TYPES),
@@ -71,8 +98,8 @@ def records(count: int, seed: int = 7):
         chosen_systems = {json.dumps(s, sort_keys=True) for s in rng.choices(systems, system_weights, k=rng.choice([0, 1, 1, 1, 2]))}
         minor = rng.random() < 0.03
         yield {
-            "title": f"{rng.choice(['Man', 'Woman', 'Teenager', 'Traveller', 'Shopper'])} {' '.join(rng.choices(WORDS, k=6))}",
-            "narrative": " ".join(words).capitalize() + ".",
+            "title": f"{rng.choice(['Man', 'Woman', 'Teenager', 'Traveller', 'Shopper'])} {_text(rng, vocabulary, vocab_weights, 7)}",
+            "narrative": narrative.capitalize() + ".",
             "incident_date": incident_date.isoformat(), "date_precision": "day",
             "country": rng.choice(COUNTRIES), "region": f"Region {rng.randint(1, 50)}", "city": f"City {rng.randint(1, 500)}",
             "systems": [json.loads(s) for s in chosen_systems],

@@ -71,21 +71,23 @@ def reset_database(env):
 def load(count: int, seed: int, env):
     manage("migrate", "--no-input", "-v0", env=env)
     have = published_count(env)
-    if have == count:
+    marker = ROOT / ".pgdata" / f"bench-{DB_NAME}-{count}-{seed}-{generate.VERSION}"
+    if have == count and marker.exists():
         log(f"{DB_NAME} already holds {count} published incidents; reusing them (--reload to rebuild).")
         return
     if have:
-        log(f"{DB_NAME} holds {have} incidents, not {count}: rebuilding it.")
+        log(f"{DB_NAME} holds {have} incidents from another run: rebuilding it.")
         reset_database(env)
         manage("migrate", "--no-input", "-v0", env=env)
-    path = Path(tempfile.gettempdir()) / f"wir-bench-{count}-{seed}.jsonl"
+    path = Path(tempfile.gettempdir()) / f"wir-bench-{count}-{seed}-v2.jsonl"
     log(f"generating {count} synthetic incidents into {path} ...")
     generate.write_jsonl(path, count, seed)
     log("importing through manage.py import_incidents (all or nothing; progress below) ...")
     started = time.perf_counter()
     manage("import_incidents", str(path), "--batch-size", "1000", env=env)
     log(f"imported in {time.perf_counter() - started:.0f} s; analysing tables ...")
-    manage("shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')", env=env)
+    manage("shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')", env=env)
+    marker.touch()
 
 
 # --- servers ---------------------------------------------------------------------------
@@ -292,6 +294,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core).")
     parser.add_argument("--threads", type=int, default=2, help="Threads per gunicorn worker.")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--no-cache", action="store_true", help="Serve with PUBLIC_CACHE_SECONDS=0: every request does its queries.")
     parser.add_argument("--load-only", action="store_true", help="Fill the database and stop (measure later, on an idle machine).")
     args = parser.parse_args()
     if os.environ.get("DATABASE_URL"):
@@ -303,11 +306,14 @@ def main():
     rng = random.Random(args.seed)
     paths = scenario_paths(env, rng)
 
+    if args.no_cache:
+        env["PUBLIC_CACHE_SECONDS"] = "0"
     port = free_port()
     log(f"starting gunicorn ({args.workers} workers x {args.threads} threads) on port {port} ...")
     server = start_gunicorn(port, env, args.workers, args.threads)
     report = [f"### {args.incidents:,} published incidents", "",
               f"`bench/run.py --incidents {args.incidents}`; gunicorn {args.workers}x{args.threads} gthread, DEBUG off; "
+              f"public response cache {'off' if args.no_cache else 'on'}; "
               f"client: {args.concurrency} keep-alive connections for {args.seconds:.0f} s per scenario, on the same {os.cpu_count()}-core machine.", "",
               "| scenario | median (1 client) | p95 (1 client) | median (loaded) | p95 (loaded) | requests/s |", "|---|---|---|---|---|---|"]
     ours_rps = None

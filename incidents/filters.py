@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 
 from . import choices
 from .evidence import EvidenceLevel, filter_levels
-from .models import Incident, Outcome
+from .models import Incident, Organization, Outcome, System
 from .text import lookup_keys
 
 
@@ -108,20 +108,23 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = []
 
-    # Names resolve inside the same SQL (a GIN lookup on the folded keys), not in a query of their own.
+    # Names resolve to ids in a small query of their own: with the ids as constants the planner
+    # knows how common the system is (its statistics), and walks the newest-first index for a
+    # large one instead of sorting all its cases. Resolving inside the SQL was 4x slower at 100k.
 
     @staticmethod
-    def _keys(values):
-        return sorted({key for value in values for key in lookup_keys(value)}) or [""]
+    def _ids(model, values):
+        keys = sorted({key for value in values for key in lookup_keys(value)})
+        return list(model.objects.filter(lookup_keys__overlap=keys).values_list("id", flat=True)) if keys else []
 
     def by_system(self, qs, name, values):
-        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__lookup_keys__overlap=self._keys(values))))
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system_id__in=self._ids(System, values))))
 
     def by_operator(self, qs, name, values):
-        return qs.filter(Exists(Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization__lookup_keys__overlap=self._keys(values))))
+        return qs.filter(Exists(Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization_id__in=self._ids(Organization, values))))
 
     def by_vendor(self, qs, name, values):
-        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor__lookup_keys__overlap=self._keys(values))))
+        return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor_id__in=self._ids(Organization, values))))
 
     def by_technology(self, qs, name, values):
         return qs.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__technology__in=values)))

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from . import feeds
+from .public_cache import cached_public
 from .views import desk, public, submission
 
 app_name = "incidents"
@@ -9,17 +10,17 @@ app_name = "incidents"
 PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 
 urlpatterns = [
-    path("", public.home, name="home"),
-    path("incidents/", public.incident_list, name="list"),
-    re_path(rf"^incidents/{PUBLIC_ID}/$", public.incident_detail, name="incident"),
-    re_path(rf"^incidents/{PUBLIC_ID}/history/$", public.incident_history, name="history"),
-    path("systems/", public.system_list, name="systems"),
-    path("systems/<slug:slug>/", public.system_detail, name="system"),
-    path("systems/<slug:slug>/feed.atom", feeds.SystemIncidents(), name="system-feed"),
-    path("organizations/<slug:slug>/", public.organization_detail, name="organization"),
-    path("stats/", public.stats, name="stats"),
-    path("about/methods/", public.methods, name="methods"),
-    path("feed.atom", feeds.LatestIncidents(), name="feed"),
+    path("", cached_public(public.home), name="home"),
+    path("incidents/", cached_public(public.incident_list), name="list"),
+    re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(public.incident_detail), name="incident"),
+    re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(public.incident_history), name="history"),
+    path("systems/", cached_public(public.system_list), name="systems"),
+    path("systems/<slug:slug>/", cached_public(public.system_detail), name="system"),
+    path("systems/<slug:slug>/feed.atom", cached_public(feeds.SystemIncidents()), name="system-feed"),
+    path("organizations/<slug:slug>/", cached_public(public.organization_detail), name="organization"),
+    path("stats/", cached_public(public.stats), name="stats"),
+    path("about/methods/", cached_public(public.methods), name="methods"),
+    path("feed.atom", cached_public(feeds.LatestIncidents()), name="feed"),
     path("submit/", submission.submit, name="submit"),
     path("submissions/status/<str:token>/", submission.submission_status, name="submission-status"),
     path("moderation/", desk.queue, name="desk"),

@@ -151,8 +151,12 @@ if not DEBUG:
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# Public read responses are cached per process until the registry changes (incidents/public_cache.py),
+# and at most this long. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

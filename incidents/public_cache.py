@@ -1,0 +1,90 @@
+"""A cache of public read responses, keyed by the registry's version.
+
+Public data change only when a moderator acts, so a response to the same URL is the same
+until the next change. The key includes the time of the latest change to any incident
+(the same value as the Last-Modified header), so a publication, correction, merge or
+withdrawal makes every older entry unreachable at once; saving a system or organization
+touches the incidents that show it (see signals below). Entries also expire after
+PUBLIC_CACHE_SECONDS, which bounds the one case the version cannot see: two moderators'
+transactions committing out of order within the same instant.
+
+Only anonymous requests are cached (no session cookie, no Authorization header), and only
+200 responses that are not streamed, so nothing personal or large is ever stored.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from .models import Incident, Organization, System
+
+HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link")
+
+
+def registry_version():
+    """The time of the latest change to any incident, or None for an empty registry."""
+    return Incident.objects.aggregate(m=Max("updated_at"))["m"]
+
+
+def _cacheable(request) -> bool:
+    return (getattr(settings, "PUBLIC_CACHE_SECONDS", 0) > 0 and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META)
+
+
+def cached_public(view):
+    """Wrap a public view: serve a stored copy while the registry is unchanged."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        version = registry_version()
+        raw = f"{request.get_full_path()}|{version.isoformat() if version else '-'}|{request.META.get('HTTP_ACCEPT', '')}"
+        key = "public:" + hashlib.sha256(raw.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            status, headers, content = hit
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        if response.status_code == 200 and not response.streaming and len(response.content) < 2_000_000:
+            if version and "Last-Modified" not in response:
+                response["Last-Modified"] = http_date(version.timestamp())
+            headers = [(h, response[h]) for h in HEADERS_KEPT if h in response]
+            cache.set(key, (response.status_code, headers, response.content), settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    wrapper.cached_public = True
+    return wrapper
+
+
+@receiver(post_save, sender=System)
+def _system_changed(sender, instance, **kwargs):
+    # A system's name, aliases or vendor are part of every record that cites it.
+    Incident.objects.filter(systems=instance).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Organization)
+def _organization_changed(sender, instance, **kwargs):
+    now = timezone.now()
+    Incident.objects.filter(operators=instance).update(updated_at=now)
+    Incident.objects.filter(systems__vendor=instance).update(updated_at=now)
+
+
+@receiver(m2m_changed, sender=Incident.systems.through)
+@receiver(m2m_changed, sender=Incident.operators.through)
+def _links_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Incident):
+        Incident.objects.filter(pk=instance.pk).update(updated_at=timezone.now())
