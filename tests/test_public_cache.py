@@ -1,0 +1,82 @@
+"""Cached public responses: served while the registry is unchanged, never stale after a change,
+never shared with logged-in moderators or token clients."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from incidents import moderation
+from incidents.models import System
+from tests.factories import publish_new
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 60
+
+
+@pytest.mark.parametrize("url", ["/api/v1/incidents/?country=US", "/incidents/?country=US", "/systems/clearview-ai/", "/api/v1/stats/"])
+def test_a_repeat_costs_one_query_and_answers_the_same(client, moderator, url):
+    System.objects.create(slug="clearview-ai", name="Clearview AI", technology="face")
+    publish_new(moderator, systems=["clearview-ai"])
+    publish_new(moderator, systems=["clearview-ai"], country="GB")
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url)
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content and second["Content-Type"] == first["Content-Type"]
+    assert len(ctx) == 1  # the registry version
+
+
+def test_every_kind_of_change_is_seen_at_once(client, moderator):
+    a = publish_new(moderator, title="First case", systems=[], country="US")
+    assert "First case" in client.get("/incidents/?country=US").content.decode()
+    b = publish_new(moderator, title="Second case", country="US")
+    assert "Second case" in client.get("/incidents/?country=US").content.decode()
+    moderation.correct(a, moderator, {"title": "First case, corrected"}, "Title fixed.")
+    assert "First case, corrected" in client.get("/incidents/?country=US").content.decode()
+    moderation.withdraw(b, moderator, "Retracted.")
+    assert "Second case" not in client.get("/incidents/?country=US").content.decode()
+
+
+def test_renaming_a_system_refreshes_the_records_that_show_it(client, moderator):
+    system = System.objects.create(slug="fr-van", name="FR Van", technology="face")
+    record = publish_new(moderator, systems=["fr-van"])
+    url = f"/api/v1/incidents/{record.public_id}/"
+    assert client.get(url).json()["systems"][0]["name"] == "FR Van"
+    system.name = "Live Facial Recognition Van"
+    system.save()
+    assert client.get(url).json()["systems"][0]["name"] == "Live Facial Recognition Van"
+
+
+def test_moderators_and_token_clients_are_never_served_from_the_cache(client, moderator):
+    publish_new(moderator)
+    client.get("/api/v1/incidents/")
+    client.force_login(moderator)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/api/v1/incidents/")
+    assert len(ctx) > 1
+    client.logout()
+    token = Token.objects.create(user=moderator).key
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/api/v1/incidents/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert len(ctx) > 1
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/api/v1/incidents/?has_minor=maybe").status_code == 400
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/incidents/?has_minor=maybe").status_code == 400
+    assert len(ctx) >= 1
+
+
+def test_the_cache_can_be_turned_off(client, moderator, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    publish_new(moderator)
+    client.get("/api/v1/incidents/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/api/v1/incidents/")
+    assert len(ctx) > 1
