@@ -76,19 +76,23 @@ def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
 
     Counts are of distinct incidents, so an incident with two systems counts once per system.
     """
-    if group == "system":
-        rows = System.objects.filter(incidents__in=incidents).values("slug", "name").annotate(n=Count("incidents", distinct=True))
-        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
-    if group == "operator":
-        rows = Organization.objects.filter(operated_incidents__in=incidents).values("slug", "name").annotate(n=Count("operated_incidents", distinct=True))
-        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
+    ids = incidents.order_by().values("pk")
+    # Group on the link tables (one row per incident and system), then name the few groups:
+    # no DISTINCT over a join, which at 100,000 incidents was most of the time.
+    if group in ("system", "operator"):
+        through, column, model = ((Incident.systems.through, "system_id", System) if group == "system"
+                                  else (Incident.operators.through, "organization_id", Organization))
+        counts = dict(through.objects.filter(incident_id__in=ids).values(column).annotate(n=Count("incident_id")).values_list(column, "n").order_by())
+        names = {pk: (slug, name) for pk, slug, name in model.objects.filter(pk__in=list(counts)).values_list("pk", "slug", "name")}
+        return sorted(((*names[pk], n) for pk, n in counts.items()), key=lambda r: (-r[2], r[1]))
     if group == "vendor":
-        rows = Organization.objects.filter(systems_made__incidents__in=incidents).values("slug", "name").annotate(n=Count("systems_made__incidents", distinct=True))
-        return sorted(((r["slug"], r["name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
+        rows = (Incident.systems.through.objects.filter(incident_id__in=ids, system__vendor__isnull=False)
+                .values("system__vendor__slug", "system__vendor__name").annotate(n=Count("incident_id", distinct=True)).order_by())
+        return sorted(((r["system__vendor__slug"], r["system__vendor__name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
     if group == "outcome":
         from .choices import OutcomeType
 
-        rows = Outcome.objects.filter(incident__in=incidents).values("type").annotate(n=Count("incident", distinct=True))
+        rows = Outcome.objects.filter(incident_id__in=ids).values("type").annotate(n=Count("incident_id", distinct=True)).order_by()
         return sorted(((r["type"], OutcomeType(r["type"]).label, r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
     if group == "year":
         rows = incidents.exclude(incident_date=None).annotate(y=ExtractYear("incident_date")).values("y").annotate(n=Count("id")).order_by("y")
