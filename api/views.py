@@ -88,19 +88,15 @@ class IncidentList(IncidentListMixin):
 
 def _gone_or_redirect(request, public_id, api_prefix):
     """Answer for an id that is not public now: 301 to the canonical record, 410, or 404."""
-    record = selectors.identified_incident(public_id)
-    if record is None or record.status not in ("merged", "withdrawn"):
+    state = selectors.where_now(public_id)
+    if state is None:
         raise NotFound(f"No published incident {public_id}.")
-    if record.status == "merged":
-        canonical = selectors.canonical_of(record)
-        if canonical.status == "published":
-            url = request.build_absolute_uri(f"{api_prefix}{canonical.public_id}/")
-            response = Response(error_body(301, "moved", f"{public_id} was merged into {canonical.public_id}.", canonical_url=url), status=301)
-            response["Location"] = url
-            return response
-        record = canonical
-        if record.status != "withdrawn":
-            raise NotFound(f"No published incident {public_id}.")
+    kind, record = state
+    if kind == "moved":
+        url = request.build_absolute_uri(f"{api_prefix}{record.public_id}/")
+        response = Response(error_body(301, "moved", f"{public_id} was merged into {record.public_id}.", canonical_url=url), status=301)
+        response["Location"] = url
+        return response
     exc = Gone(f"{record.public_id} was withdrawn: {record.withdrawn_reason}")
     exc.extra = {"withdrawn_reason": record.withdrawn_reason}
     raise exc

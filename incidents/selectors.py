@@ -55,6 +55,20 @@ def canonical_of(incident):
     return incident
 
 
+def where_now(public_id: str):
+    """For an id that is not public now, say where it stands: ("moved", canonical) when it was
+    merged into a published record, ("gone", record) when it or what it was merged into was
+    withdrawn, or None (never published: answer 404). API and pages both answer from this."""
+    record = identified_incident(public_id)
+    if record is None or record.status not in ("merged", "withdrawn"):
+        return None
+    if record.status == "merged":
+        record = canonical_of(record)
+        if record.status == "published":
+            return "moved", record
+    return ("gone", record) if record.status == "withdrawn" else None
+
+
 def public_systems():
     """Return systems that appear in at least one public incident, with their counts."""
     public = Incident.objects.public()

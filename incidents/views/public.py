@@ -111,16 +111,12 @@ def incident_list(request):
 
 def _not_public(request, public_id, suffix=""):
     """Redirect a merged id to the canonical page; a withdrawn one gets its reason and 410."""
-    record = selectors.identified_incident(public_id)
-    if record is None or record.status not in ("merged", "withdrawn"):
+    state = selectors.where_now(public_id)
+    if state is None:
         raise Http404(f"No published incident {public_id}.")
-    if record.status == "merged":
-        canonical = selectors.canonical_of(record)
-        if canonical.status == "published":
-            return HttpResponsePermanentRedirect(reverse("incidents:incident", args=[canonical.public_id]) + suffix)
-        record = canonical
-        if record.status != "withdrawn":
-            raise Http404(f"No published incident {public_id}.")
+    kind, record = state
+    if kind == "moved":
+        return HttpResponsePermanentRedirect(reverse("incidents:incident", args=[record.public_id]) + suffix)
     return render(request, "incidents/withdrawn.html", {"public_id": public_id, "record": record}, status=410)
 
 
