@@ -20,10 +20,9 @@ db: setup
 	@$(PY) manage.py migrate --no-input
 	@$(PY) manage.py loaddemo
 
-## make run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000
+## make run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000 with the background worker
 run: db
-	@echo "Serving the registry on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	@$(PY) manage.py runserver $(HOST):$(PORT)
+	@bash scripts/serve.sh $(PY) $(HOST):$(PORT)
 
 browser:
 	@bash scripts/ensure-chromium.sh

@@ -30,6 +30,19 @@ class OrganizationRef(Ref):
     country = serializers.CharField(allow_null=True)
 
 
+class SourcePreservation(serializers.Serializer):
+    status = serializers.ChoiceField(choices=choices.PreservationStatus.choices,
+                                     help_text="changed: the document differs from the copy; dead: the link fails since dead_since.")
+    retrieved_at = serializers.DateTimeField(allow_null=True)
+    http_status = serializers.IntegerField(allow_null=True)
+    final_url = serializers.CharField(allow_null=True, help_text="Where the URL led after redirects.")
+    content_type = serializers.CharField(allow_null=True)
+    sha256 = serializers.CharField(allow_null=True, help_text="SHA-256 of the document as retrieved.")
+    copy = serializers.CharField(allow_null=True, help_text="Path of the preserved copy on this registry.")
+    dead_since = serializers.DateTimeField(allow_null=True)
+    changed_since = serializers.DateTimeField(allow_null=True)
+
+
 class PublicSource(serializers.Serializer):
     url = serializers.URLField()
     title = serializers.CharField(allow_blank=True)
@@ -37,6 +50,7 @@ class PublicSource(serializers.Serializer):
     published_date = serializers.CharField(allow_null=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
     language = serializers.CharField(allow_blank=True)
     source_type = serializers.ChoiceField(choices=choices.SourceType.choices)
+    preservation = SourcePreservation(allow_null=True, help_text="The registry's preserved copy; null until the worker has fetched the source.")
 
 
 class PublicOutcome(serializers.Serializer):

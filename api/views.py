@@ -120,7 +120,7 @@ class IncidentHistory(PublicView):
         incident = selectors.public_incidents().filter(public_id=public_id).first()
         if incident is None:
             return _gone_or_redirect(request, public_id, "/api/v1/incidents/")
-        versions = [{"version": v.number, "at": v.at, "note": v.note, "changes": v.changes} for v in selectors.history_public(incident)]
+        versions = [{"version": v.number, "at": v.at, "note": v.note, "changes": v.public_changes} for v in selectors.history_public(incident)]
         return Response({"public_id": incident.public_id, "versions": versions})
 
 

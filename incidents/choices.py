@@ -148,5 +148,24 @@ class Action(models.TextChoices):
     MERGE = "merge", "Merged into another incident"
     ABSORB = "absorb", "Absorbed a duplicate"
     CORRECT = "correct", "Corrected"
+    REDACT = "redact", "Personal details removed"
+    DECLINE_REQUEST = "decline_request", "Correction request declined"
     IMPORT = "import", "Imported"
     EDIT = "edit", "Edited draft"
+
+
+class RequestKind(models.TextChoices):
+    CORRECTION = "correction", "Correct something in the record"
+    REMOVAL = "removal", "Remove a person's name or identifying details"
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class PreservationStatus(models.TextChoices):
+    PRESERVED = "preserved", "Preserved copy"
+    CHANGED = "changed", "Changed since preserved"
+    DEAD = "dead", "Link dead"

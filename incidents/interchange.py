@@ -76,7 +76,10 @@ def with_record_data(queryset):
         slug="organization__slug", name="organization__name", kind="organization__kind", country="organization__country"))
     sources = IncidentSource.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
         id="source_id", url="source__url", title="source__title", publisher="source__publisher", published_date="source__published_date",
-        date_precision="source__date_precision", language="source__language", source_type="source__source_type"))
+        date_precision="source__date_precision", language="source__language", source_type="source__source_type",
+        preserved_at="source__preserved__fetched_at", preserved_status="source__preserved__http_status",
+        preserved_final_url="source__preserved__final_url", preserved_type="source__preserved__content_type",
+        preserved_sha256="source__preserved__sha256", dead_since="source__dead_since", changed_since="source__changed_at"))
     outcomes = Outcome.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
         type="type", date="date", date_precision="date_precision", detail="detail", days="days", amount="amount", currency="currency",
         source_ids=ArraySubquery(Outcome.sources.through.objects.filter(outcome_id=OuterRef("pk")).values("source_id"))))
@@ -88,6 +91,25 @@ def with_record_data(queryset):
 
 def _json_date(value, precision):
     return partial_date(datetime.date.fromisoformat(value), precision) if value else None
+
+
+def preservation_of(source: dict) -> dict | None:
+    """The public facts about a source's preserved copy (see incidents/preservation.py), or None
+    while the worker has not reached it."""
+    if not source.get("preserved_at") and not source.get("dead_since"):
+        return None
+    preserved = bool(source.get("preserved_at"))
+    return {
+        "status": "dead" if source.get("dead_since") else "changed" if source.get("changed_since") else "preserved",
+        "retrieved_at": source.get("preserved_at"),
+        "http_status": source.get("preserved_status"),
+        "final_url": source.get("preserved_final_url") or None,
+        "content_type": source.get("preserved_type") or None,
+        "sha256": source.get("preserved_sha256") or None,
+        "copy": f"/sources/{source['id']}/preserved/" if preserved else None,
+        "dead_since": source.get("dead_since"),
+        "changed_since": source.get("changed_since"),
+    }
 
 
 def record_from_row(row: dict) -> dict:
@@ -130,7 +152,7 @@ def record_from_row(row: dict) -> dict:
         "sources": [
             {"url": s["url"], "title": s["title"], "publisher": s["publisher"],
              "published_date": _json_date(s["published_date"], s["date_precision"]),
-             "language": s["language"], "source_type": s["source_type"]}
+             "language": s["language"], "source_type": s["source_type"], "preservation": preservation_of(s)}
             for s in row["record_sources"]
         ],
         "outcomes": [
@@ -234,8 +256,11 @@ class ImportedIncident(drafts.IncidentDraft):
 
 
 def _drop_derived(data: dict) -> None:
-    """Fields the registry computes (the evidence level, single-source flags) are recomputed, not imported."""
+    """Fields the registry computes (the evidence level, single-source flags, preservation) are recomputed, not imported."""
     data.pop("evidence_level", None)
+    for source in data.get("sources") or []:
+        if isinstance(source, dict):
+            source.pop("preservation", None)
     for outcome in data.get("outcomes") or []:
         if isinstance(outcome, dict):
             outcome.pop("single_source", None)

@@ -153,6 +153,10 @@ class Incident(models.Model):
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", editable=False)
     withdrawn_reason = models.TextField("withdrawal reason", blank=True, editable=False)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    redacted_at = models.DateTimeField(
+        "personal details last removed", null=True, blank=True, editable=False,
+        help_text="Set by a redaction: the preserved source texts then stay out of this record's search index.",
+    )
 
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
@@ -222,8 +226,16 @@ class Source(models.Model):
     source_type = models.CharField("type", max_length=30, choices=choices.SourceType.choices, default=choices.SourceType.NEWS)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Preservation (incidents/preservation.py): the first good copy is kept as cited;
+    # later checks say whether the link has died or the document changed since.
+    preserved = models.ForeignKey("SourceCapture", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    last_checked_at = models.DateTimeField("last checked", null=True, blank=True, editable=False)
+    dead_since = models.DateTimeField("link dead since", null=True, blank=True, editable=False)
+    changed_at = models.DateTimeField("changed since preserved", null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["published_date", "id"]
+        indexes = [models.Index(fields=["last_checked_at", "id"], name="source_check_due")]
 
     def __str__(self):
         return self.title or self.url
@@ -231,6 +243,35 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_url = normalize_url(self.url)
         super().save(*args, **kwargs)
+
+
+class SourceCapture(models.Model):
+    """One fetch of a source that told us something new: the first copy, a change, a death.
+
+    The body itself is kept only for PDFs (HTML is kept as its extracted main text);
+    nothing fetched is ever executed or served as HTML.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="captures")
+    fetched_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ok = models.BooleanField(default=False)
+    error_kind = models.CharField(max_length=20, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the body as received")
+    text_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the extracted text: what 'changed' compares")
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+    body = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+
+    def __str__(self):
+        return f"{'copy' if self.ok else 'failed fetch'} of {self.source_id} at {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
 class IncidentSource(models.Model):
@@ -314,6 +355,32 @@ class Submission(models.Model):
     @classmethod
     def by_token(cls, token: str):
         return cls.objects.select_related("incident").filter(token_hash=hash_token(token or "")).first()
+
+
+class CorrectionRequest(models.Model):
+    """Someone, often the person the record is about, says a published record is wrong or
+    names them. Private to the moderators: the public sees only the correction it leads to.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="correction_requests")
+    kind = models.CharField("request", max_length=20, choices=choices.RequestKind.choices, default=choices.RequestKind.CORRECTION)
+    requester_role = models.CharField("you are", max_length=20, choices=choices.SubmitterRole.choices, default=choices.SubmitterRole.OTHER)
+    details = models.TextField("what is wrong", max_length=5000)
+    evidence = models.TextField("evidence", max_length=5000, blank=True)
+    contact_email = models.EmailField("contact e-mail (private)", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=20, choices=choices.RequestState.choices, default=choices.RequestState.OPEN, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision = models.TextField("decision note", blank=True, editable=False)
+    resulting_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="correction_request_queue")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} on {self.incident.public_id}"
 
 
 class HistoryQuerySet(models.QuerySet):

@@ -60,6 +60,7 @@ TRANSITIONS: dict[str, Move] = {
     Action.WITHDRAW: Move((Status.PUBLISHED,), Status.WITHDRAWN),
     Action.MERGE: Move((Status.PUBLISHED,), Status.MERGED),
     Action.CORRECT: Move((Status.PUBLISHED,), Status.PUBLISHED),
+    Action.REDACT: Move((Status.PUBLISHED,), Status.PUBLISHED),
 }
 
 
@@ -285,3 +286,46 @@ def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict
         records.refresh_search_vectors([incident.pk])
         IncidentVersion.objects.create(incident=incident, number=incident.version, note=note, changes=diff, snapshot=records.snapshot(incident))
     return incident
+
+
+REMOVED = "[removed at the request of the person concerned]"
+
+
+def redact(incident: Incident, actor, changes: dict, note: str) -> Incident:
+    """Remove a person's name or identifying details from a published record, at once.
+
+    Like ``correct`` it makes a new public version with a note, but nothing of the
+    removed text is written anywhere new: the version's diff shows the old value as
+    removed, the moderation event records only which fields, by whom and why, and
+    the public history hides those fields in every earlier version
+    (``selectors.history_public``). The preserved source texts leave the record's
+    search index too, since an article may name the person.
+    """
+    note = _require(note, "note")
+    if not changes:
+        raise ValidationError({"changes": "Say which fields to change: the text without the personal details."})
+
+    def apply(locked: Incident):
+        diff = records.update_draft(locked, changes)
+        if not diff:
+            raise ValidationError({"changes": "These changes leave the record as it is; nothing would be removed."})
+        records.check_publishable(locked)
+        locked.version += 1
+        locked.redacted_at = timezone.now()
+        return {"fields": sorted(diff), "version": locked.version}
+
+    with transaction.atomic():
+        incident = transition(incident.pk, Action.REDACT, actor, reason=note, apply=apply)
+        fields = ModerationEvent.objects.filter(incident=incident).latest("id").changes["fields"]
+        records.refresh_search_vectors([incident.pk])
+        snapshot = records.snapshot(incident)
+        diff = {field: [REMOVED, _public_value(snapshot, field)] for field in fields}
+        IncidentVersion.objects.create(incident=incident, number=incident.version, note=note, changes=diff, snapshot=snapshot)
+    return incident
+
+
+def _public_value(record: dict, field: str):
+    """The field's value as the public record now shows it (a name shows only where allowed)."""
+    if field.startswith("affected_"):
+        return record["affected"].get({"affected_name": "name", "affected_count": "count", "affected_minor": "has_minor"}.get(field, ""), None)
+    return record.get(field, "[changed]")

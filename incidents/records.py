@@ -74,7 +74,11 @@ def source_for(row: dict) -> Source:
             existing.save(update_fields=changed)
         return existing
     fields = {k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")}
-    return Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
+    source = Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
+    from .preservation import queue
+
+    queue(source.pk)  # fetched by the worker after commit; never blocks the submission
+    return source
 
 
 def _set_evidence(incident: Incident, sources: list[dict], outcomes: list[dict] | None) -> None:
@@ -198,12 +202,19 @@ UPDATE incidents_incident AS i SET search_vector =
         SELECT string_agg(coalesce(s.title, '') || ' ' || coalesce(s.publisher, ''), ' ')
         FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
         WHERE l.incident_id = i.id), '')), 'C')
+    || setweight(to_tsvector('english', left(coalesce((
+        SELECT string_agg(c.text, ' ')
+        FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
+        JOIN incidents_sourcecapture c ON c.id = s.preserved_id
+        WHERE l.incident_id = i.id AND i.redacted_at IS NULL), ''), 300000)), 'D')
 WHERE i.id = ANY(%s)
 """
 
 
 def refresh_search_vectors(incident_ids: list[int]) -> None:
-    """Recompute the full-text vector over title, narrative and source titles."""
+    """Recompute the full-text vector over title, narrative, source titles and the preserved
+    text of the sources (weight D, capped so the vector stays under PostgreSQL's 1 MB limit).
+    A record with a redaction leaves the preserved text out: an article may name the person."""
     if incident_ids:
         with connection.cursor() as cursor:
             cursor.execute(SEARCH_VECTOR_SQL, [list(incident_ids)])

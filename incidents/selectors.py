@@ -6,7 +6,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear, JSONObject
 
-from .models import Incident, IncidentSource, Organization, Outcome, System
+from .models import Incident, IncidentSource, Organization, Outcome, Source, System
 
 SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
                   "identification_mode", "error_type", "affected_minor", "version", "published_at")
@@ -134,9 +134,28 @@ def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
 STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "evidence", "has_minor")
 
 
-def history_public(incident):
-    """Return the public versions of a record, oldest first."""
-    return incident.versions.order_by("number")
+def history_public(incident) -> list:
+    """Return the public versions of a record, oldest first, each with ``public_changes``.
+
+    The stored versions are append-only, so a redaction cannot rewrite them; instead every
+    field a redaction touched is hidden in each version before it. The API and the pages
+    both read ``public_changes``, never ``changes``.
+    """
+    from .choices import Action
+    from .models import ModerationEvent
+
+    redactions = [e for e in ModerationEvent.objects.filter(incident=incident, action=Action.REDACT).values_list("changes", flat=True)
+                  if isinstance(e, dict)]
+    versions = list(incident.versions.order_by("number").only("number", "at", "note", "changes"))
+    for version in versions:
+        hidden = {field for r in redactions if version.number < r.get("version", 0) for field in r.get("fields", [])}
+        version.public_changes = {
+            field: ([REDACTED_EARLIER, REDACTED_EARLIER] if field in hidden else change) for field, change in (version.changes or {}).items()
+        }
+    return versions
+
+
+REDACTED_EARLIER = "[hidden: personal details were later removed from this field]"
 
 
 def incidents_of_system(incidents, system):
@@ -156,3 +175,11 @@ def public_system(slug):
 
 def public_organization(slug):
     return public_organizations().filter(slug=slug).first()
+
+
+def public_source(source_id: int):
+    """Return a source cited by at least one public incident, with its preserved copy, or None.
+
+    A source only a draft cites stays private, copy included."""
+    cited = IncidentSource.objects.filter(source_id=OuterRef("pk"), incident__in=Incident.objects.public())
+    return Source.objects.select_related("preserved").filter(pk=source_id).filter(Exists(cited)).first()

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "incidents",
     "api",
 ]
@@ -158,6 +160,29 @@ CACHES = {
 # and at most this long. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 
+# Mail: only to tell a requester the decision on their correction request. The console
+# backend prints it locally; set EMAIL_BACKEND and EMAIL_HOST etc. in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
+
+# Background work (source preservation) runs in django-tasks' database worker, which
+# `make run` starts beside the web server (`manage.py run_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Source preservation (incidents/fetcher.py, incidents/preservation.py).
+PRESERVATION_ENABLED = env_bool("PRESERVATION_ENABLED", True)
+PRESERVATION_MAX_BYTES = env_int("PRESERVATION_MAX_BYTES", 15 * 1024 * 1024)
+PRESERVATION_TIMEOUT_SECONDS = env_int("PRESERVATION_TIMEOUT_SECONDS", 30)
+PRESERVATION_MAX_REDIRECTS = env_int("PRESERVATION_MAX_REDIRECTS", 5)
+# Hosts exempt from the public-address rule. Empty in every real deployment; tests
+# list 127.0.0.1 to serve pages from a local server.
+PRESERVATION_ALLOWED_HOSTS = env_list("PRESERVATION_ALLOWED_HOSTS", [])
+# How often each source is re-fetched to notice a dead link or a changed document.
+SOURCE_CHECK_INTERVAL_HOURS = env_int("SOURCE_CHECK_INTERVAL_HOURS", 24)
+SOURCE_CHECK_BATCH = env_int("SOURCE_CHECK_BATCH", 200)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -196,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "Status": "incidents.choices.Status",
         "OutcomeType": "incidents.choices.OutcomeType",
+        "PreservationStatus": "incidents.choices.PreservationStatus",
     },
 }
 

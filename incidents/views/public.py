@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -135,7 +135,7 @@ def incident_detail(request, public_id):
     if incident is None:
         return _not_public(request, public_id)
     record = public_record(incident)
-    versions = list(selectors.history_public(incident).only("number", "at", "note"))
+    versions = selectors.history_public(incident)
     url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
     plain, bibtex = _cite(record, url)
     sources = record["sources"]
@@ -159,7 +159,7 @@ def incident_history(request, public_id):
     incident = selectors.public_incidents().filter(public_id=public_id).only("id", "public_id", "title").first()
     if incident is None:
         return _not_public(request, public_id, suffix="history/")
-    versions = selectors.history_public(incident).only("number", "at", "note", "changes")
+    versions = selectors.history_public(incident)
     return render(request, "incidents/history.html", {"incident": incident, "versions": versions})
 
 
@@ -234,3 +234,26 @@ def methods(request):
 
     label = lambda types: ", ".join(sorted(SourceType(t).label.lower() for t in types))  # noqa: E731
     return render(request, "incidents/methods.html", {"official": label(OFFICIAL), "reported": label(REPORTED), "testimony": label(TESTIMONY)})
+
+
+@require_safe
+def preserved_copy(request, source_id):
+    """The registry's copy of a source: extracted text, never the fetched HTML (nothing of it runs)."""
+    source = selectors.public_source(source_id)
+    if source is None or source.preserved is None:
+        raise Http404("No preserved copy of this source.")
+    citing = selectors.public_incidents().filter(source_links__source=source).only("public_id", "title")[:20]
+    return render(request, "incidents/preserved.html", {"source": source, "copy": source.preserved, "citing": citing})
+
+
+@require_safe
+def preserved_file(request, source_id):
+    """The preserved PDF, as an attachment, sandboxed: it is somebody else's document."""
+    source = selectors.public_source(source_id)
+    copy = source.preserved if source else None
+    if copy is None or copy.body is None:
+        raise Http404("No preserved file of this source.")
+    response = HttpResponse(bytes(copy.body), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="source-{source.pk}-{copy.fetched_at:%Y%m%d}.pdf"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,24 @@
+"""Run the background worker: source preservation now, and the periodic link check.
+
+``make run`` starts this beside the web server. It makes sure the periodic check is
+scheduled, then hands over to django-tasks' own ``db_worker``.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from incidents.tasks import ensure_check_scheduled
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (source preservation and the periodic link check)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Run what is due now, then exit.")
+        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between polls when idle (default 2).")
+
+    def handle(self, *args, batch=False, interval=2.0, **options):
+        if ensure_check_scheduled():
+            self.stdout.write("Scheduled the periodic source check.")
+        self.stdout.write("Worker started: preserving new sources and checking old ones (Ctrl-C to stop).")
+        call_command("db_worker", interval=interval, batch=batch, verbosity=options.get("verbosity", 1))

@@ -1,0 +1,47 @@
+"""Background tasks (django-tasks, database backend), run by ``manage.py run_worker``.
+
+Each task is a thin shell around ``incidents.preservation``; the periodic check
+re-enqueues itself with ``run_after``, so one pending check always exists once the
+worker has started (``ensure_check_scheduled``), with no separate scheduler.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from . import preservation
+
+
+@task()
+def preserve_source(source_id: int) -> bool:
+    """Fetch a newly added source and keep its copy; True when a copy was stored."""
+    capture = preservation.record_fetch(source_id)
+    return bool(capture and capture.ok)
+
+
+@task()
+def check_sources() -> int:
+    """Re-fetch the sources that are due, then schedule the next round."""
+    try:
+        return preservation.check_due()
+    finally:
+        schedule_check(after=timedelta(minutes=10) if preservation.due_sources(1) else timedelta(hours=1))
+
+
+def schedule_check(after: timedelta = timedelta(0)):
+    return check_sources.using(run_after=timezone.now() + after).enqueue()
+
+
+def ensure_check_scheduled() -> bool:
+    """Enqueue the periodic check unless one is already waiting; True when one was added."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not settings.PRESERVATION_ENABLED:
+        return False
+    # READY includes checks scheduled for later (run_after in the future).
+    if DBTaskResult.objects.filter(task_path=check_sources.module_path, status="READY").exists():
+        return False
+    schedule_check()
+    return True
