@@ -32,7 +32,7 @@ def public_incidents():
 
 def public_incident(public_id: str):
     """Return the public record with this id, or None."""
-    return public_incidents().filter(public_id=public_id).only("id", "public_id").first()
+    return public_incidents().filter(public_id=public_id).only("id", "public_id", "redacted_at").first()
 
 
 def identified_incident(public_id: str):
@@ -144,8 +144,10 @@ def history_public(incident) -> list:
     from .choices import Action
     from .models import ModerationEvent
 
-    redactions = [e for e in ModerationEvent.objects.filter(incident=incident, action=Action.REDACT).values_list("changes", flat=True)
-                  if isinstance(e, dict)]
+    redactions = []
+    if incident.redacted_at is not None:  # most records never had one: no query for them
+        redactions = [e for e in ModerationEvent.objects.filter(incident=incident, action=Action.REDACT).values_list("changes", flat=True)
+                      if isinstance(e, dict)]
     versions = list(incident.versions.order_by("number").only("number", "at", "note", "changes"))
     for version in versions:
         hidden = {field for r in redactions if version.number < r.get("version", 0) for field in r.get("fields", [])}

@@ -156,7 +156,7 @@ def incident_detail(request, public_id):
 
 @require_safe
 def incident_history(request, public_id):
-    incident = selectors.public_incidents().filter(public_id=public_id).only("id", "public_id", "title").first()
+    incident = selectors.public_incidents().filter(public_id=public_id).only("id", "public_id", "title", "redacted_at").first()
     if incident is None:
         return _not_public(request, public_id, suffix="history/")
     versions = selectors.history_public(incident)
