@@ -7,10 +7,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents import drafts, duplicates, moderation
+from incidents import corrections, drafts, duplicates, moderation
 from incidents.choices import OPEN_STATES, Status
 from incidents.interchange import public_record
-from incidents.models import Incident, Submission
+from incidents.choices import RequestState
+from incidents.models import CorrectionRequest, Incident, Submission
 
 from . import serializers as s
 from .permissions import IsModerator
@@ -113,7 +114,13 @@ def _merge(incident, user, data):
     return moderation.merge(incident, user, into=into, reason=data.get("reason", ""))
 
 
+def _redact(incident, user, data):
+    changes = drafts.validate_draft(data["changes"], partial=True)
+    return moderation.redact(incident, user, changes, data["note"])
+
+
 INCIDENT_ACTIONS = {
+    "redact": (s.CorrectInput, _redact),
     "merge": (s.MergeInput, _merge),
     "withdraw": (s.ReasonInput, lambda i, u, d: moderation.withdraw(i, u, d["reason"], expected_status=d.get("expected_status"))),
     "correct": (s.CorrectInput, _correct),
@@ -147,3 +154,45 @@ def incident_action_view(action):
 
     IncidentAction.__name__ = f"Incident{action.title()}"
     return IncidentAction.as_view()
+
+
+def request_item(req: CorrectionRequest) -> dict:
+    return {"id": req.pk, "public_id": req.incident.public_id, "kind": req.kind, "requester_role": req.requester_role,
+            "details": req.details, "evidence": req.evidence, "contact_email": req.contact_email, "created_at": req.created_at,
+            "state": req.state, "decision": req.decision, "resulting_version": req.resulting_version}
+
+
+@extend_schema(tags=["moderation"], summary="Correction and removal requests, oldest first",
+               parameters=[OpenApiParameter("state", str, enum=[x.value for x in RequestState], description="Default: open.")],
+               responses={200: s.CorrectionRequestOut(many=True), **MOD_ERRORS})
+class CorrectionRequests(ModeratorView):
+    def get(self, request):
+        state = request.query_params.get("state") or RequestState.OPEN
+        if state not in RequestState.values:
+            raise ValidationError({"state": [f"Unknown state {state!r}; use one of {', '.join(RequestState.values)}."]})
+        rows = CorrectionRequest.objects.filter(state=state).select_related("incident").order_by("created_at", "id")[:500]
+        return Response([request_item(r) for r in rows])
+
+
+def _decided(req, incident_version):
+    req.refresh_from_db()
+    return {"id": req.pk, "state": req.state, "public_id": req.incident.public_id, "version": incident_version}
+
+
+@extend_schema(tags=["moderation"], request=s.CorrectInput, responses={200: s.RequestDecision, **MOD_ERRORS},
+               summary="Accept a request: a new public version (a redaction for a removal request) with its note")
+class AcceptCorrectionRequest(ModeratorView):
+    def post(self, request, pk):
+        req = get_object_or_404(CorrectionRequest.objects.select_related("incident"), pk=pk)
+        data = _valid(s.CorrectInput, request)
+        incident = corrections.accept(req, request.user, data["changes"], data["note"])
+        return Response(_decided(req, incident.version))
+
+
+@extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: s.RequestDecision, **MOD_ERRORS},
+               summary="Decline a request with a reason (sent to the requester when they gave an address)")
+class DeclineCorrectionRequest(ModeratorView):
+    def post(self, request, pk):
+        req = get_object_or_404(CorrectionRequest.objects.select_related("incident"), pk=pk)
+        corrections.decline(req, request.user, _valid(s.ReasonInput, request)["reason"])
+        return Response(_decided(req, req.incident.version))

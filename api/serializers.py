@@ -319,3 +319,32 @@ class ActionResult(serializers.Serializer):
     status = serializers.ChoiceField(choices=choices.Status.choices)
     public_id = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
+
+
+class CorrectionRequestCreated(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="Always \"received\": the moderators will look at it.")
+    message = serializers.CharField()
+
+
+class CorrectionRequestOut(serializers.Serializer):
+    """A request as moderators see it (private: includes the contact address)."""
+
+    id = serializers.IntegerField()
+    public_id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=choices.RequestKind.choices)
+    requester_role = serializers.ChoiceField(choices=choices.SubmitterRole.choices)
+    details = serializers.CharField()
+    evidence = serializers.CharField(allow_blank=True)
+    contact_email = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=choices.RequestState.choices)
+    decision = serializers.CharField(allow_blank=True)
+    resulting_version = serializers.IntegerField(allow_null=True)
+
+
+class RequestDecision(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=choices.RequestState.choices)
+    public_id = serializers.CharField()
+    version = serializers.IntegerField()

@@ -22,11 +22,15 @@ v1 = [
     path("organizations/<slug:slug>/incidents/", cached_public(views.OrganizationIncidents.as_view()), name="organization-incidents"),
     path("stats/", cached_public(views.Stats.as_view()), name="stats"),
     path("schema/incident.json", cached_public(views.RecordSchema.as_view()), name="record-schema"),
+    re_path(rf"^incidents/{PUBLIC_ID}/corrections/$", views.CorrectionRequestCreate.as_view(), name="correction-create"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
     path("moderation/submissions/", mod.Queue.as_view(), name="moderation-queue"),
     path("moderation/submissions/<int:pk>/", mod.QueueDetail.as_view(), name="moderation-detail"),
     *[path(f"moderation/submissions/<int:pk>/{a}/", mod.submission_action_view(a), name=f"moderation-{a}") for a in mod.SUBMISSION_ACTIONS],
+    path("moderation/corrections/", mod.CorrectionRequests.as_view(), name="moderation-corrections"),
+    path("moderation/corrections/<int:pk>/accept/", mod.AcceptCorrectionRequest.as_view(), name="moderation-correction-accept"),
+    path("moderation/corrections/<int:pk>/decline/", mod.DeclineCorrectionRequest.as_view(), name="moderation-correction-decline"),
     *[re_path(rf"^moderation/incidents/{PUBLIC_ID}/{a}/$", mod.incident_action_view(a), name=f"moderation-incident-{a}") for a in mod.INCIDENT_ACTIONS],
 ]
 

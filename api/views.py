@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents import exports, public_cache, selectors, services
+from incidents import corrections, exports, public_cache, selectors, services
 from incidents.filters import IncidentFilter
 from incidents.models import Incident, Submission, System
 
@@ -358,3 +358,36 @@ class RecordSchema(PublicView):
         response = Response(json.loads(RECORD_SCHEMA_PATH.read_text()))
         response["Cache-Control"] = "public, max-age=3600"
         return response
+
+
+@extend_schema(tags=["incidents"], summary="Ask for a correction, or for a person's details to be removed",
+               description="Anyone may ask; the person the record is about most of all. The request is private to the moderators; "
+                           "an accepted one becomes a new public version with a correction note. A contact address, if given, "
+                           "is used only to tell you the decision.",
+               request=corrections.CorrectionRequestIn,
+               examples=[OpenApiExample("Remove my name", request_only=True, value={
+                   "kind": "removal", "requester_role": "affected_person",
+                   "details": "The narrative gives my full name and my street; please remove both.", "contact_email": "me@example.org"})],
+               responses={201: s.CorrectionRequestCreated, 400: ERRORS[400], 404: ERRORS[404],
+                          410: OpenApiResponse(s.Error, description="Withdrawn."),
+                          429: OpenApiResponse(s.Error, description="Too many requests from this client; try later.")})
+class CorrectionRequestCreate(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [LimitedJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "corrections"
+
+    def post(self, request, public_id):
+        incident = selectors.public_incident(public_id)
+        if incident is None:
+            state = selectors.where_now(public_id)
+            if state and state[0] == "moved":
+                raise NotFound(f"{public_id} was merged into {state[1].public_id}; send the request about that record.")
+            return _gone_or_redirect(request, public_id, "/api/v1/incidents/")
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Send one JSON object."]})
+        req = corrections.request_correction(incident, request.data)
+        return Response({"id": req.pk, "status": "received",
+                         "message": "Thank you. A moderator will look at your request; the record's change history shows any change made."},
+                        status=status.HTTP_201_CREATED)

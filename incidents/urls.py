@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from . import feeds
 from .public_cache import cached_public
-from .views import desk, public, submission
+from .views import corrections, desk, public, submission
 
 app_name = "incidents"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents/", cached_public(public.incident_list), name="list"),
     re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(public.incident_detail), name="incident"),
     re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(public.incident_history), name="history"),
+    re_path(rf"^incidents/{PUBLIC_ID}/correction/$", corrections.request_form, name="correction"),
     path("systems/", cached_public(public.system_list), name="systems"),
     path("systems/<slug:slug>/", cached_public(public.system_detail), name="system"),
     path("systems/<slug:slug>/feed.atom", cached_public(feeds.SystemIncidents()), name="system-feed"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("moderation/login/", auth_views.LoginView.as_view(template_name="incidents/desk/login.html", redirect_authenticated_user=True), name="desk-login"),
     path("moderation/logout/", auth_views.LogoutView.as_view(next_page="incidents:desk-login"), name="desk-logout"),
     path("moderation/submissions/<int:pk>/", desk.review, name="desk-review"),
+    path("moderation/requests/", corrections.request_queue, name="desk-requests"),
+    path("moderation/requests/<int:pk>/", corrections.request_review, name="desk-request"),
     re_path(rf"^moderation/incidents/{PUBLIC_ID}/$", desk.incident_desk, name="desk-incident"),
     re_path(rf"^moderation/incidents/{PUBLIC_ID}/action/$", desk.incident_action, name="desk-incident-action"),
 ]

@@ -222,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "Status": "incidents.choices.Status",
         "OutcomeType": "incidents.choices.OutcomeType",
         "PreservationStatus": "incidents.choices.PreservationStatus",
+        "RequestKind": "incidents.choices.RequestKind",
+        "SubmitterRole": "incidents.choices.SubmitterRole",
+        "OrganizationKind": "incidents.choices.OrganizationKind",
     },
 }
 
