@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from incidents import choices
 from incidents.evidence import EvidenceLevel
-from incidents.interchange import public_record, summary_record
+from incidents.interchange import summary_record
 from incidents.services import SubmissionSerializer  # noqa: F401 - re-exported for the schema
 
 
@@ -129,7 +129,9 @@ class IncidentRecord(serializers.Serializer):
     html_url = serializers.URLField()
 
     def to_representation(self, instance):
-        data = public_record(instance)
+        from incidents.selectors import record_of
+
+        data = record_of(instance)
         request = self.context["request"]
         data["history_url"] = request.build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/history/")
         data["html_url"] = request.build_absolute_uri(f"/incidents/{instance.public_id}/")

@@ -199,7 +199,7 @@ def fetch(url: str, *, max_bytes: int | None = None, timeout: float | None = Non
         except FetchError as exc:
             exc.url, exc.chain = exc.url or url, exc.chain or chain
             raise
-        except socket.timeout as exc:
+        except TimeoutError as exc:
             raise FetchError("timeout", "The server did not answer in time.", url=url, chain=chain) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError("network", f"The fetch failed: {exc.__class__.__name__}: {exc}.", url=url, chain=chain) from exc

@@ -89,6 +89,11 @@ def with_record_data(queryset):
     ).values(*RECORD_FIELDS, "record_systems", "record_operators", "record_sources", "record_outcomes")
 
 
+def _timestamp(value):
+    """UTC, always with microseconds, so the SQL-built export (record_sql.py) writes the same text."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds") if value else None
+
+
 def _json_date(value, precision):
     return partial_date(datetime.date.fromisoformat(value), precision) if value else None
 
@@ -162,8 +167,8 @@ def record_from_row(row: dict) -> dict:
              "single_source": len(o["source_ids"]) == 1}
             for o in row["record_outcomes"]
         ],
-        "published_at": row["published_at"].isoformat() if row["published_at"] else None,
-        "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
+        "published_at": _timestamp(row["published_at"]),
+        "updated_at": _timestamp(row["updated_at"]),
     }
 
 
@@ -472,6 +477,9 @@ def _import_batch(batch, names, actor, now):
 
     ids = [i.pk for i in incidents]
     refresh_search_vectors(ids)
+    from .record_sql import refresh_public_json
+
+    refresh_public_json(ids)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     ModerationEvent.objects.bulk_create([
         ModerationEvent(incident=i, actor_id=actor_id, action=choices.Action.IMPORT, from_status="", to_status=i.status,

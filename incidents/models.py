@@ -162,6 +162,9 @@ class Incident(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
     published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The public record as JSON text, rebuilt on every change (incidents/record_sql.py); the
+    # export streams it. NULL unless published.
+    public_json = models.TextField(null=True, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 

@@ -110,6 +110,10 @@ def transition(incident_id: int, action: str, actor=None, *, reason: str = "", e
             incident.claimed_by = None
         incident.full_clean(exclude=["sources", "systems", "operators"])
         incident.save()
+        if incident.status == Status.PUBLISHED or before == Status.PUBLISHED:
+            from .record_sql import refresh_public_json
+
+            refresh_public_json([incident.pk])  # the stored record the export streams
         ModerationEvent.objects.create(
             incident=incident,
             actor=actor if actor is not None and actor.is_authenticated else None,

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .fetcher import Fetched, FetchError, fetch
-from .models import Incident, IncidentSource, Source, SourceCapture
+from .models import IncidentSource, Source, SourceCapture
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def extract_pdf(body: bytes) -> tuple[str, str]:
             if size > MAX_TEXT_CHARS:
                 break
         return title[:500], "\n".join(parts)[:MAX_TEXT_CHARS]
-    except Exception as exc:  # a broken PDF is still kept as a file
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds; a broken PDF is still kept as a file
         log.info("could not read text from a PDF: %s", exc)
         return "", ""
 
@@ -94,14 +94,14 @@ def _extract(fetched: Fetched) -> dict:
 
 def _touch_incidents(source_id: int, reindex: bool) -> None:
     """The records citing this source now read differently: new ETag, and search over the copy."""
-    from .records import refresh_search_vectors
+    from .records import refresh_search_vectors, touch
 
     ids = list(IncidentSource.objects.filter(source_id=source_id).values_list("incident_id", flat=True))
     if not ids:
         return
     if reindex:
         refresh_search_vectors(ids)
-    Incident.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    touch(ids)
 
 
 def record_fetch(source_id: int) -> SourceCapture | None:

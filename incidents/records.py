@@ -232,3 +232,15 @@ def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
     from .interchange import public_records
 
     return public_records(incident_ids)
+
+
+def touch(incident_ids) -> None:
+    """Mark records as changed now: a new Last-Modified and ETag, and their stored public JSON rebuilt."""
+    from django.utils import timezone
+
+    from .record_sql import refresh_public_json
+
+    ids = list(incident_ids)
+    if ids:
+        Incident.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        refresh_public_json(ids)

@@ -32,7 +32,18 @@ def public_incidents():
 
 def public_incident(public_id: str):
     """Return the public record with this id, or None."""
-    return public_incidents().filter(public_id=public_id).only("id", "public_id", "redacted_at").first()
+    return public_incidents().filter(public_id=public_id).only("id", "public_id", "redacted_at", "public_json").first()
+
+
+def record_of(incident) -> dict:
+    """The public record of a public incident: the stored one (kept current on every change,
+    see record_sql.py), or built now if none is stored."""
+    import json
+
+    from .interchange import public_record
+
+    stored = incident.__dict__.get("public_json")
+    return json.loads(stored) if stored else public_record(incident)
 
 
 def identified_incident(public_id: str):

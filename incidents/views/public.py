@@ -19,7 +19,7 @@ from ..choices import (
 from ..drafts import country_name
 from ..evidence import EvidenceLevel
 from ..filters import IncidentFilter
-from ..interchange import public_record, summary_record
+from ..interchange import summary_record
 from ..pagination import PageError, paginate
 
 PAGE_SIZE = 25
@@ -134,7 +134,7 @@ def incident_detail(request, public_id):
     incident = selectors.public_incident(public_id)
     if incident is None:
         return _not_public(request, public_id)
-    record = public_record(incident)
+    record = selectors.record_of(incident)
     versions = selectors.history_public(incident)
     url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
     plain, bibtex = _cite(record, url)

@@ -225,6 +225,32 @@ def test_csv_export_streams_the_filtered_set_with_a_documented_header(client, wo
     assert row["systems"] == world["fortify"].slug and row["outcomes"] == "detained" and row["detention_days"] == "3"
 
 
+def test_csv_rows_say_what_the_records_say_in_the_list_order(client, world):
+    """COPY writes the rows: every column agrees with the JSON record, and the order is the list's."""
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/api/v1/incidents/export.csv").streaming_content).decode())))
+    assert [r["public_id"] for r in rows] == [world[k].public_id for k in "cba"]
+    for row in rows:
+        rec = client.get(f"/api/v1/incidents/{row['public_id']}/").json()
+        flag = {True: "true", False: "false", None: ""}
+        assert row["url"] == f"http://testserver/incidents/{rec['public_id']}/"
+        assert (row["title"], row["incident_date"], row["country"], row["region"], row["city"]) == (
+            rec["title"], rec["incident_date"] or "", rec["country"], rec["region"], rec["city"])
+        assert row["systems"] == "; ".join(sorted(s["slug"] for s in rec["systems"]))
+        assert row["vendors"] == "; ".join(sorted({s["vendor"]["slug"] for s in rec["systems"] if s["vendor"]}))
+        assert row["operators"] == "; ".join(sorted(o["slug"] for o in rec["operators"]))
+        assert row["contributing_factors"] == "; ".join(rec["contributing_factors"])
+        assert (row["identification_mode"], row["error_type"], row["reference_database"]) == (
+            rec["identification_mode"], rec["error_type"], rec["reference_database"] or "")
+        assert (row["human_review"], row["sole_basis"], row["has_minor"]) == (
+            flag[rec["human_review"]], flag[rec["sole_basis"]], flag[rec["affected"]["has_minor"]])
+        assert row["affected_count"] == ("" if rec["affected"]["count"] is None else str(rec["affected"]["count"]))
+        assert row["outcomes"] == "; ".join(o["type"] for o in rec["outcomes"])
+        days = [o["days"] for o in rec["outcomes"] if o["days"] is not None]
+        assert row["detention_days"] == (str(sum(days)) if days else "")
+        assert row["source_count"] == str(len(rec["sources"])) and row["source_urls"] == " | ".join(s["url"] for s in rec["sources"])
+        assert row["version"] == str(rec["version"]) and row["published_at"] == rec["published_at"]
+
+
 def test_jsonl_export_streams_public_records(client, world):
     response = client.get("/api/v1/incidents/export.jsonl?outcome=detained")
     assert response.streaming

@@ -125,7 +125,7 @@ def _public_surfaces(client, incident):
 
 def test_a_redaction_leaves_no_trace_on_any_public_surface(named, moderator, client):
     # Before: the name and the street are public (the test would be empty otherwise).
-    before = dict((url, body) for url, _, body in _public_surfaces(client, named))
+    before = {url: body for url, _, body in _public_surfaces(client, named)}
     assert NAME in before[f"/incidents/{named.public_id}/"] and STREET in before[f"/api/v1/incidents/{named.public_id}/history/"]
 
     req = corrections.request_correction(named, {"kind": "removal", "requester_role": "affected_person",
