@@ -85,8 +85,16 @@ def csv_rows(queryset, site_url: str = "") -> Iterator[bytes]:
     published = "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
     sql = CSV_SQL.format(base=base, published=published)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", [site_url, *params]) as copy:
+        # COPY sends one message per row: gather them into larger blocks here, once.
+        buffer, size = [], 0
         for block in copy:
-            yield bytes(block)
+            buffer.append(block)
+            size += len(block)
+            if size >= 256 * 1024:
+                yield b"".join(buffer)
+                buffer, size = [], 0
+        if buffer:
+            yield b"".join(buffer)
 
 
 def jsonl_rows(queryset) -> Iterator[str]:
@@ -100,6 +108,9 @@ def batched(lines: Iterator[str | bytes], size: int = 64 * 1024) -> Iterator[byt
     """Join small lines into larger chunks: fewer writes to the socket."""
     buffer, length = [], 0
     for line in lines:
+        if isinstance(line, bytes) and len(line) >= size and not buffer:
+            yield line  # already a large block
+            continue
         buffer.append(line.encode() if isinstance(line, str) else line)
         length += len(line)
         if length >= size:
