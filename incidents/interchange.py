@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
@@ -186,10 +185,6 @@ def iter_records(queryset, chunk_size: int = 2000) -> Iterator[dict]:
     """Yield public records of ``queryset`` in its order, in constant memory (a server-side cursor)."""
     for row in with_record_data(queryset).iterator(chunk_size=chunk_size):
         yield record_from_row(row)
-
-
-def to_json_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":")) + "\n"
 
 
 # --- import -------------------------------------------------------------------------

@@ -190,19 +190,3 @@ def queue(source_id: int) -> None:
         preserve_source.enqueue(source_id)
 
     transaction.on_commit(enqueue, robust=True)
-
-
-def preservation_state(source) -> dict | None:
-    """What the public may know about a source's preserved copy (no text: that is its own page)."""
-    capture = source.preserved
-    if capture is None and source.dead_since is None:
-        return None
-    return {
-        "retrieved_at": capture.fetched_at if capture else None,
-        "http_status": capture.http_status if capture else None,
-        "final_url": capture.final_url if capture else None,
-        "content_type": capture.content_type if capture else None,
-        "sha256": capture.sha256 if capture else None,
-        "dead_since": source.dead_since,
-        "changed_since": source.changed_at,
-    }

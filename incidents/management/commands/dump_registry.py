@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from incidents.interchange import iter_records, to_json_line
+from incidents.record_sql import json_lines
 from incidents.progress import Progress
 from incidents.selectors import public_incidents
 
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         tmp = path.with_suffix(".tmp")
         # mtime=0 keeps the gzip header stable, so the same registry gives the same checksum.
         with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-            for count, record in enumerate(iter_records(queryset), start=1):
-                out.write(to_json_line(record).encode())
+            for count, line in enumerate(json_lines(queryset), start=1):
+                out.write(line.encode())
                 if count % 1000 == 0:
                     progress.update(count)
         tmp.replace(path)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from incidents.interchange import iter_records, to_json_line
+from incidents.record_sql import json_lines
 from incidents.progress import Progress
 from incidents.selectors import public_incidents
 
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         out = self.stdout if to_stdout else open(path, "w", encoding="utf-8")
         write = (lambda text: out.write(text, ending="")) if to_stdout else out.write
         try:
-            for n, record in enumerate(iter_records(queryset), start=1):
-                write(to_json_line(record))
+            for n, line in enumerate(json_lines(queryset), start=1):
+                write(line)
                 progress.update(n)
         finally:
             if not to_stdout:
