@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from incidents import corrections, exports, public_cache, selectors, services
 from incidents.filters import IncidentFilter
-from incidents.models import Incident, Submission, System
+from incidents.models import Incident, Submission
 
 from . import serializers as s
 from .exceptions import Gone, error_body
@@ -47,7 +47,7 @@ class PublicView(APIView):
     extra_params: set[str] = set()
 
     def get_queryset(self):
-        return selectors.public_incidents()
+        return selectors.public_facts()
 
     def filtered(self, request, queryset=None):
         """Return (queryset, is_search) after the shared FilterSet; 400 on an unknown or bad parameter."""
@@ -73,8 +73,8 @@ class PublicView(APIView):
 class IncidentListMixin(PublicView):
     def list_response(self, request, queryset):
         queryset, ranked = self.filtered(request, queryset)
-        rows, cursor = paginate(selectors.with_summary(queryset), request, ranked=ranked)
-        data = s.IncidentSummary(rows, many=True, context={"request": request}).data
+        rows, cursor = paginate(queryset, request, ranked=ranked)
+        data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         return Response({"count": queryset.count(), "next": next_link(request, cursor), "results": data})
 
 
@@ -128,7 +128,8 @@ class ExportView(PublicView):
     fmt = "csv"
 
     def get(self, request):
-        queryset, _ = self.filtered(request)
+        facts, _ = self.filtered(request)
+        queryset = selectors.incidents_in(facts)
         if self.fmt == "csv":
             site = request.build_absolute_uri("/").rstrip("/")
             lines, content_type = exports.csv_rows(queryset, site), "text/csv; charset=utf-8"
@@ -181,6 +182,12 @@ def _rows(triples):
     return [{"key": k, "label": label, "count": n} for k, label, n in triples]
 
 
+def _grouped(facts, **groups):
+    """{response field: rows} for several groupings of one set, counted in one query."""
+    _, counts = selectors.facet_counts(facts, list(groups.values()))
+    return {field: _rows(counts[group]) for field, group in groups.items()}
+
+
 @extend_schema(tags=["systems"], responses={200: s.SystemSummary(many=True)}, summary="Systems with published incidents")
 class SystemList(PublicView):
     def get(self, request):
@@ -202,9 +209,7 @@ class SystemDetail(PublicView):
         incidents = selectors.incidents_of_system(self.get_queryset(), system)
         data = system_summary(request, system) | {
             "description": system.description, "identification_modes": list(system.identification_modes),
-            "operators": _rows(selectors.counts_by(incidents, "operator")),
-            "by_outcome": _rows(selectors.counts_by(incidents, "outcome")),
-            "by_year": _rows(selectors.counts_by(incidents, "year")),
+            **_grouped(incidents, operators="operator", by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/incidents/"),
         }
         return Response(data)
@@ -239,10 +244,9 @@ class OrganizationDetail(PublicView):
         incidents = selectors.incidents_of_organization(self.get_queryset(), org)
         data = org_summary(request, org) | {
             "description": org.description,
-            "systems_made": [_ref(x) for x in System.objects.filter(vendor=org, incidents__in=self.get_queryset()).distinct().order_by("name")],
-            "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operators=org), "system")),
-            "by_outcome": _rows(selectors.counts_by(incidents, "outcome")),
-            "by_year": _rows(selectors.counts_by(incidents, "year")),
+            "systems_made": [_ref(x) for x in selectors.public_systems().filter(vendor=org).order_by("name")],
+            "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operator_ids__contains=[org.pk]), "system")),
+            **_grouped(incidents, by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/incidents/"),
         }
         return Response(data)
@@ -269,8 +273,8 @@ class Stats(PublicView):
         bad = [g for g in groups if g not in selectors.STAT_GROUPS]
         if bad:
             raise ValidationError({"group_by": [f"Unknown grouping {g!r}; use one of: {', '.join(selectors.STAT_GROUPS)}." for g in bad]})
-        queryset = queryset.order_by()
-        return Response({"total": queryset.count(), "groups": {g: _rows(selectors.counts_by(queryset, g)) for g in dict.fromkeys(groups)}})
+        total, counts = selectors.facet_counts(queryset, groups)
+        return Response({"total": total, "groups": {g: _rows(rows) for g, rows in counts.items()}})
 
 
 # --- submissions --------------------------------------------------------------------

@@ -21,10 +21,10 @@ class LatestIncidents(Feed):
         return reverse("incidents:list")
 
     def incidents(self, obj):
-        return selectors.public_incidents()
+        return selectors.public_facts()
 
     def items(self, obj=None):
-        return list(selectors.with_summary(self.incidents(obj)).order_by("-published_at", "-id")[:FEED_SIZE])
+        return selectors.summaries(self.incidents(obj).only("published_at")[:FEED_SIZE])
 
     def item_title(self, item):
         return f"{item.public_id}: {item.title}"
@@ -64,4 +64,4 @@ class SystemIncidents(LatestIncidents):
         return reverse("incidents:system", args=[obj.slug])
 
     def incidents(self, obj):
-        return selectors.incidents_of_system(selectors.public_incidents(), obj)
+        return selectors.incidents_of_system(selectors.public_facts(), obj)

@@ -277,6 +277,57 @@ class SourceCapture(models.Model):
         return f"{'copy' if self.ok else 'failed fetch'} of {self.source_id} at {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
+class PublicFacts(models.Model):
+    """One narrow row per public incident: what the public can filter, order and count on.
+
+    Lists, counts, facets and stats read this table instead of joining the incident to its
+    link tables: at 100,000 records a count over a system's 20,000 cases was a join over
+    the wide incident rows (~100 ms); here it is one GIN lookup over ~15 MB. Rows exist
+    only for published incidents and are rewritten wherever the stored public record is
+    (``facts.refresh``, called from ``record_sql.refresh_public_json``). It holds ids and
+    enum values only, never text a person wrote: record content is always read through
+    ``Incident.objects.public()``.
+    """
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, primary_key=True, related_name="facts")
+    published_at = models.DateTimeField()
+    incident_date = models.DateField(null=True)
+    year = models.SmallIntegerField(null=True)
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=300, blank=True)
+    identification_mode = models.CharField(max_length=30)
+    error_type = models.CharField(max_length=30)
+    affected_minor = models.BooleanField(null=True)
+    evidence = models.CharField(max_length=20)
+    contributing_factors = ArrayField(models.CharField(max_length=40), default=list)
+    system_ids = ArrayField(models.IntegerField(), default=list)
+    operator_ids = ArrayField(models.IntegerField(), default=list)
+    vendor_ids = ArrayField(models.IntegerField(), default=list)
+    technologies = ArrayField(models.CharField(max_length=30), default=list)
+    outcome_types = ArrayField(models.CharField(max_length=30), default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-published_at", "-incident"], name="facts_newest"),
+            models.Index(fields=["country", "region"], name="facts_place"),
+            models.Index(fields=["identification_mode"], name="facts_mode"),
+            models.Index(fields=["error_type"], name="facts_error"),
+            models.Index(fields=["incident_date"], name="facts_date"),
+            models.Index(fields=["year"], name="facts_year"),
+            models.Index(fields=["evidence"], name="facts_evidence"),
+            models.Index(fields=["affected_minor"], name="facts_minor"),
+            GinIndex(fields=["system_ids"], name="facts_systems"),
+            GinIndex(fields=["operator_ids"], name="facts_operators"),
+            GinIndex(fields=["vendor_ids"], name="facts_vendors"),
+            GinIndex(fields=["technologies"], name="facts_technologies"),
+            GinIndex(fields=["outcome_types"], name="facts_outcomes"),
+            GinIndex(fields=["contributing_factors"], name="facts_factors"),
+        ]
+
+    def __str__(self):
+        return f"facts of incident {self.incident_id}"
+
+
 class IncidentSource(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="source_links")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_links")

@@ -58,9 +58,9 @@ def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE
     kind = {"newest": "n", "oldest": "o", "relevance": "r"}[ordering]
     key_field = "rank" if kind == "r" else "published_at"
     if kind == "o":
-        queryset = queryset.order_by("published_at", "id")
+        queryset = queryset.order_by("published_at", "pk")
     else:
-        queryset = queryset.order_by(f"-{key_field}", "-id")
+        queryset = queryset.order_by(f"-{key_field}", "-pk")
     cursor = params.get("cursor")
     if cursor:
         cursor_kind, key, last_id = decode(cursor)
@@ -72,10 +72,10 @@ def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE
             except (TypeError, ValueError):
                 raise PageError("cursor", "This cursor is not valid.") from None
         if kind == "o":
-            queryset = queryset.filter(Q(published_at__gt=key) | Q(published_at=key, id__gt=last_id))
+            queryset = queryset.filter(Q(published_at__gt=key) | Q(published_at=key, pk__gt=last_id))
         else:
-            queryset = queryset.filter(Q(**{f"{key_field}__lt": key}) | Q(**{key_field: key, "id__lt": last_id}))
-    rows = list(queryset[: size + 1])
+            queryset = queryset.filter(Q(**{f"{key_field}__lt": key}) | Q(**{key_field: key, "pk__lt": last_id}))
+    rows = list(queryset.only("published_at")[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -124,8 +124,13 @@ def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
 
     Called wherever a record's public content or ``updated_at`` changes: moderation
     transitions, ``records.touch`` (system and organisation edits, preservation) and imports.
+    The record's row in the public facts table (what lists filter and count on) is rewritten
+    here too, so the two cannot disagree.
     """
+    from .facts import refresh as refresh_facts
+
     for chunk in _chunks(incident_ids, chunk_size):
+        refresh_facts(chunk)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE incidents_incident AS u SET public_json = r.line FROM ({RECORDS_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
             cursor.execute("UPDATE incidents_incident SET public_json = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_json IS NOT NULL",

@@ -1,12 +1,18 @@
 """Reads. Every public surface starts from ``public_incidents()``, which starts from
 ``Incident.objects.public()``: the one rule of what the public may see.
+
+Lists, filters, counts and stats run on ``public_facts()``, the narrow projection of that
+same set (``models.PublicFacts``, rewritten with the stored record on every change and
+emptied by a database trigger the moment a record stops being public); what they show of a
+record is then loaded through ``public_incidents()`` (``summaries``, ``incidents_in``).
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear, JSONObject
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 
-from .models import Incident, IncidentSource, Organization, Outcome, Source, System
+from .models import Incident, IncidentSource, Organization, Outcome, PublicFacts, Source, System
 
 SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
                   "identification_mode", "error_type", "affected_minor", "version", "published_at")
@@ -28,6 +34,27 @@ def with_summary(queryset):
 def public_incidents():
     """Return the incidents the public may see, newest publication first."""
     return Incident.objects.public().order_by("-published_at", "-id")
+
+
+def public_facts():
+    """Return the public set as fact rows, newest publication first: what filters, pages and counts run on."""
+    return PublicFacts.objects.order_by("-published_at", "-incident_id")
+
+
+def summaries(facts_rows) -> list:
+    """Return the list rows (``with_summary``) of these fact rows, in their order, in one query.
+
+    Read through ``public_incidents()``: a fact row can point only at a public record."""
+    ids = [row.pk for row in facts_rows]
+    if not ids:
+        return []
+    found = {incident.pk: incident for incident in with_summary(public_incidents().filter(pk__in=ids)).order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def incidents_in(facts):
+    """Return the public incidents of a filtered facts set, newest first (exports, feeds)."""
+    return public_incidents().filter(pk__in=facts.order_by().values("incident_id"))
 
 
 def public_incident(public_id: str):
@@ -80,66 +107,77 @@ def where_now(public_id: str):
     return ("gone", record) if record.status == "withdrawn" else None
 
 
+class ArrayOf(Func):
+    """ARRAY[expr]::integer[]: one id as an array, to test ``PublicFacts`` id arrays with @>."""
+
+    template = "ARRAY[%(expressions)s]::integer[]"
+    output_field = ArrayField(IntegerField())
+
+
+def _facts_count(**lookups):
+    """A correlated COUNT(*) of the public facts matching ``lookups`` (one GIN lookup per row)."""
+    return Subquery(PublicFacts.objects.filter(**lookups).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                    output_field=IntegerField())
+
+
 def public_systems():
     """Return systems that appear in at least one public incident, with their counts."""
-    public = Incident.objects.public()
     return System.objects.select_related("vendor").annotate(
-        incident_count=Count("incidents", filter=Q(incidents__in=public), distinct=True)
+        incident_count=_facts_count(system_ids__contains=ArrayOf(OuterRef("pk")))
     ).filter(incident_count__gt=0)
 
 
 def public_organizations():
-    public = Incident.objects.public()
+    cited = PublicFacts.objects.filter(system_ids__contains=ArrayOf(OuterRef("pk")))
+    made = System.objects.filter(vendor=OuterRef("pk")).filter(Exists(cited)).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Organization.objects.annotate(
-        incident_count=Count("operated_incidents", filter=Q(operated_incidents__in=public), distinct=True),
-        system_count=Count("systems_made", filter=Q(systems_made__incidents__in=public), distinct=True),
+        incident_count=_facts_count(operator_ids__contains=ArrayOf(OuterRef("pk"))),
+        system_count=Subquery(made, output_field=IntegerField()),
     ).filter(Q(incident_count__gt=0) | Q(system_count__gt=0))
 
 
-def counts_by(incidents, group: str) -> list[tuple[str, str, int]]:
-    """Return [(key, label, count)] of ``incidents`` grouped by one dimension, largest first.
+def counts_by(facts, group: str) -> list[tuple[str, str, int]]:
+    """Return [(key, label, count)] of the facts set ``facts`` grouped by one dimension."""
+    return facet_counts(facts, [group])[1][group]
 
-    Counts are of distinct incidents, so an incident with two systems counts once per system.
+
+def facet_counts(facts, groups) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
+    """Return (total, {group: [(key, label, count)]}) for several groupings of one filtered
+    facts set, in one counting query plus one naming query per kind of named thing.
+
+    Counts are of incidents: an incident with two systems counts once for each of them.
+    Named groups (systems, organizations) and plain ones come largest first, years in order,
+    evidence levels strongest first.
     """
-    ids = incidents.order_by().values("pk")
-    # Group on the link tables (one row per incident and system), then name the few groups:
-    # no DISTINCT over a join, which at 100,000 incidents was most of the time.
-    if group in ("system", "operator"):
-        through, column, model = ((Incident.systems.through, "system_id", System) if group == "system"
-                                  else (Incident.operators.through, "organization_id", Organization))
-        counts = dict(through.objects.filter(incident_id__in=ids).values(column).annotate(n=Count("incident_id")).values_list(column, "n").order_by())
-        names = {pk: (slug, name) for pk, slug, name in model.objects.filter(pk__in=list(counts)).values_list("pk", "slug", "name")}
-        return sorted(((*names[pk], n) for pk, n in counts.items()), key=lambda r: (-r[2], r[1]))
-    if group == "vendor":
-        rows = (Incident.systems.through.objects.filter(incident_id__in=ids, system__vendor__isnull=False)
-                .values("system__vendor__slug", "system__vendor__name").annotate(n=Count("incident_id", distinct=True)).order_by())
-        return sorted(((r["system__vendor__slug"], r["system__vendor__name"], r["n"]) for r in rows), key=lambda r: (-r[2], r[1]))
-    if group == "outcome":
-        from .choices import OutcomeType
+    from .choices import ErrorType, IdentificationMode, OutcomeType
+    from .drafts import country_name
+    from .evidence import EvidenceLevel
+    from .facts import GROUP_KEYS, grouped_counts
 
-        rows = Outcome.objects.filter(incident_id__in=ids).values("type").annotate(n=Count("incident_id", distinct=True)).order_by()
-        return sorted(((r["type"], OutcomeType(r["type"]).label, r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
-    if group == "year":
-        rows = incidents.exclude(incident_date=None).annotate(y=ExtractYear("incident_date")).values("y").annotate(n=Count("id")).order_by("y")
-        return [(str(r["y"]), str(r["y"]), r["n"]) for r in rows]
-    if group in ("country", "error_type", "identification_mode"):
-        from .choices import ErrorType, IdentificationMode
-        from .drafts import country_name
-
-        labels = {"country": country_name, "error_type": lambda v: ErrorType(v).label, "identification_mode": lambda v: IdentificationMode(v).label}[group]
-        rows = incidents.order_by().values(group).annotate(n=Count("id"))
-        return sorted(((r[group], labels(r[group]), r["n"]) for r in rows), key=lambda r: (-r[2], r[0]))
-    if group == "evidence":
-        from .evidence import EvidenceLevel, level_expression
-
-        rows = incidents.order_by().annotate(level=level_expression()).values("level").annotate(n=Count("id"))
-        order = list(EvidenceLevel.values)
-        return sorted(((r["level"], EvidenceLevel(r["level"]).label, r["n"]) for r in rows), key=lambda r: order.index(r[0]))
-    if group == "has_minor":
-        rows = incidents.order_by().values("affected_minor").annotate(n=Count("id"))
-        label = {True: "Minor involved", False: "No minor", None: "Unknown"}
-        return [(str(r["affected_minor"]).lower() if r["affected_minor"] is not None else "unknown", label[r["affected_minor"]], r["n"]) for r in rows]
-    raise ValueError(f"Unknown grouping {group!r}.")
+    unknown = [g for g in groups if g not in GROUP_KEYS]
+    if unknown:
+        raise ValueError(f"Unknown grouping {unknown[0]!r}.")
+    total, raw = grouped_counts(facts, groups)
+    result = {}
+    for group in dict.fromkeys(groups):
+        counts = raw[group]
+        if group in ("system", "operator", "vendor"):
+            model = System if group == "system" else Organization
+            names = {str(pk): (slug, name) for pk, slug, name in model.objects.filter(pk__in=[int(k) for k in counts]).values_list("pk", "slug", "name")}
+            rows = sorted(((*names[k], n) for k, n in counts.items() if k in names), key=lambda r: (-r[2], r[1]))
+        elif group == "year":
+            rows = [(k, k, counts[k]) for k in sorted((k for k in counts if k is not None), key=int)]
+        elif group == "evidence":
+            rows = [(level.value, level.label, counts[level.value]) for level in EvidenceLevel if level.value in counts]
+        elif group == "has_minor":
+            labels = {"true": "Minor involved", "false": "No minor", None: "Unknown"}
+            rows = [(k or "unknown", labels[k], counts[k]) for k in ("true", "false", None) if k in counts]
+        else:
+            label = {"country": country_name, "error_type": lambda v: ErrorType(v).label, "outcome": lambda v: OutcomeType(v).label,
+                     "identification_mode": lambda v: IdentificationMode(v).label}[group]
+            rows = sorted(((k, label(k), n) for k, n in counts.items()), key=lambda r: (-r[2], r[0]))
+        result[group] = rows
+    return total, result
 
 
 STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "evidence", "has_minor")
@@ -171,15 +209,13 @@ def history_public(incident) -> list:
 REDACTED_EARLIER = "[hidden: personal details were later removed from this field]"
 
 
-def incidents_of_system(incidents, system):
-    return incidents.filter(Exists(Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system=system)))
+def incidents_of_system(facts, system):
+    return facts.filter(system_ids__contains=[system.pk])
 
 
-def incidents_of_organization(incidents, org):
-    """Return the incidents where ``org`` operated the system or made it, without duplicates."""
-    operated = Incident.operators.through.objects.filter(incident_id=OuterRef("pk"), organization=org)
-    made = Incident.systems.through.objects.filter(incident_id=OuterRef("pk"), system__vendor=org)
-    return incidents.filter(Exists(operated) | Exists(made))
+def incidents_of_organization(facts, org):
+    """Return the facts of incidents where ``org`` operated the system or made it."""
+    return facts.filter(Q(operator_ids__contains=[org.pk]) | Q(vendor_ids__contains=[org.pk]))
 
 
 def public_system(slug):

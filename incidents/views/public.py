@@ -52,30 +52,31 @@ def query_string(params, **changes) -> str:
 def _page(request, queryset, ranked=False):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor = paginate(selectors.with_summary(queryset), request.GET, ranked=ranked, default_size=PAGE_SIZE)
+        rows, cursor = paginate(queryset, request.GET, ranked=ranked, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None
     if cursor:
         params = [(k, v) for k, values in request.GET.lists() for v in values if k != "cursor"] + [("cursor", cursor)]
         next_url = f"{request.path}?{urlencode(params)}"
-    return [card(r) for r in rows], next_url, None
+    return [card(r) for r in selectors.summaries(rows)], next_url, None
 
 
 @require_safe
 def home(request):
-    incidents = selectors.public_incidents()
-    latest = [card(r) for r in selectors.with_summary(incidents)[:8]]
-    by_system = selectors.counts_by(incidents, "system")
+    facts = selectors.public_facts()
+    latest = [card(r) for r in selectors.summaries(facts.only("published_at")[:8])]
+    total, counts = selectors.facet_counts(facts, ["system"])
+    by_system = counts["system"]
     return render(request, "incidents/home.html", {
-        "latest": latest, "total": incidents.count(),
+        "latest": latest, "total": total,
         "systems_chart": charts.Chart("Published incidents by system", by_system, key_label="System", link="/incidents/?system="),
     })
 
 
 @require_safe
 def incident_list(request):
-    filterset = IncidentFilter(request.GET, queryset=selectors.public_incidents(), request=request)
+    filterset = IncidentFilter(request.GET, queryset=selectors.public_facts(), request=request)
     if not filterset.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
         return render(request, "incidents/list.html", {"errors": errors, "form": filterset.form, "rows": [], "facets": []}, status=400)
@@ -83,12 +84,12 @@ def incident_list(request):
     rows, next_url, page_error = _page(request, queryset, ranked=filterset.is_search)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
-    unranked = queryset.order_by()
+    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS])
     facets = []
     for param, group, heading in FACETS:
         chosen = set(request.GET.getlist(param))
         values = []
-        for key, label, n in selectors.counts_by(unranked, group)[:40]:
+        for key, label, n in counts[group][:40]:
             if group == "has_minor" and key == "unknown":
                 continue
             active = key in chosen
@@ -102,7 +103,7 @@ def incident_list(request):
     ]
     export_query = query_string(request.GET)
     return render(request, "incidents/list.html", {
-        "form": filterset.form, "rows": rows, "next_url": next_url, "total": queryset.count(), "facets": facets,
+        "form": filterset.form, "rows": rows, "next_url": next_url, "total": total, "facets": facets,
         "active_filters": active_filters, "q": request.GET.get("q", ""),
         "csv_url": f"/api/v1/incidents/export.csv?{export_query}", "jsonl_url": f"/api/v1/incidents/export.jsonl?{export_query}",
         "api_url": f"/api/v1/incidents/?{export_query}",
@@ -174,17 +175,17 @@ def system_detail(request, slug):
     system = selectors.public_system(slug)
     if system is None:
         raise Http404(f"No system {slug} with published incidents.")
-    incidents = selectors.incidents_of_system(selectors.public_incidents(), system)
+    incidents = selectors.incidents_of_system(selectors.public_facts(), system)
     rows, next_url, error = _page(request, incidents)
     if error:
         raise Http404(error)
-    unranked = incidents.order_by()
+    _, counts = selectors.facet_counts(incidents, ["operator", "year", "outcome"])
     return render(request, "incidents/system.html", {
         "system": system, "technology": Technology(system.technology).label,
         "modes": [IdentificationMode(m).label for m in system.identification_modes if m in IdentificationMode.values],
-        "operators": selectors.counts_by(unranked, "operator"), "rows": rows, "next_url": next_url,
-        "year_chart": charts.year_chart(selectors.counts_by(unranked, "year")),
-        "outcome_chart": charts.Chart("Outcomes by type", selectors.counts_by(unranked, "outcome"), key_label="Outcome",
+        "operators": counts["operator"], "rows": rows, "next_url": next_url,
+        "year_chart": charts.year_chart(counts["year"]),
+        "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome",
                                       link=f"/incidents/?system={system.slug}&outcome="),
         "feed_url": reverse("incidents:system-feed", args=[system.slug]),
     })
@@ -195,34 +196,35 @@ def organization_detail(request, slug):
     org = selectors.public_organization(slug)
     if org is None:
         raise Http404(f"No organization {slug} with published incidents.")
-    incidents = selectors.incidents_of_organization(selectors.public_incidents(), org)
+    incidents = selectors.incidents_of_organization(selectors.public_facts(), org)
     rows, next_url, error = _page(request, incidents)
     if error:
         raise Http404(error)
-    unranked = incidents.order_by()
+    _, counts = selectors.facet_counts(incidents, ["year", "outcome"])
     return render(request, "incidents/organization.html", {
         "org": org, "country": country_name(org.country) if org.country else "",
-        "systems_used": selectors.counts_by(selectors.public_incidents().filter(operators=org).order_by(), "system"),
+        "systems_used": selectors.counts_by(selectors.public_facts().filter(operator_ids__contains=[org.pk]), "system"),
         "systems_made": selectors.public_systems().filter(vendor=org).order_by("name"),
         "rows": rows, "next_url": next_url,
-        "year_chart": charts.year_chart(selectors.counts_by(unranked, "year")),
-        "outcome_chart": charts.Chart("Outcomes by type", selectors.counts_by(unranked, "outcome"), key_label="Outcome"),
+        "year_chart": charts.year_chart(counts["year"]),
+        "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome"),
     })
 
 
 @require_safe
 def stats(request):
-    incidents = selectors.public_incidents().order_by()
+    total, counts = selectors.facet_counts(selectors.public_facts(), ["year", "system", "operator", "country", "outcome", "error_type",
+                                                                      "identification_mode"])
     return render(request, "incidents/stats.html", {
-        "total": incidents.count(),
-        "year_chart": charts.year_chart(selectors.counts_by(incidents, "year")),
+        "total": total,
+        "year_chart": charts.year_chart(counts["year"]),
         "charts": [
-            charts.Chart("By system", selectors.counts_by(incidents, "system"), key_label="System", link="/incidents/?system="),
-            charts.Chart("By operator", selectors.counts_by(incidents, "operator"), key_label="Operator", link="/incidents/?operator="),
-            charts.Chart("By country", selectors.counts_by(incidents, "country"), key_label="Country", link="/incidents/?country="),
-            charts.Chart("By outcome", selectors.counts_by(incidents, "outcome"), key_label="Outcome", link="/incidents/?outcome="),
-            charts.Chart("By error type", selectors.counts_by(incidents, "error_type"), key_label="Error type", link="/incidents/?error_type="),
-            charts.Chart("By identification mode", selectors.counts_by(incidents, "identification_mode"), key_label="Mode",
+            charts.Chart("By system", counts["system"], key_label="System", link="/incidents/?system="),
+            charts.Chart("By operator", counts["operator"], key_label="Operator", link="/incidents/?operator="),
+            charts.Chart("By country", counts["country"], key_label="Country", link="/incidents/?country="),
+            charts.Chart("By outcome", counts["outcome"], key_label="Outcome", link="/incidents/?outcome="),
+            charts.Chart("By error type", counts["error_type"], key_label="Error type", link="/incidents/?error_type="),
+            charts.Chart("By identification mode", counts["identification_mode"], key_label="Mode",
                          link="/incidents/?identification_mode="),
         ],
     })

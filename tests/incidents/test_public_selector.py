@@ -43,7 +43,7 @@ def test_public_systems_count_only_public_incidents(moderator):
     hidden, _, _ = submit(systems=[system.slug])
     row = selectors.public_systems().get(pk=system.pk)
     assert row.incident_count == 1
-    assert selectors.counts_by(selectors.public_incidents(), "system") == [(system.slug, system.name, 1)]
+    assert selectors.counts_by(selectors.public_facts(), "system") == [(system.slug, system.name, 1)]
 
 
 def test_public_ids_are_stable_and_never_reused(moderator):

@@ -1,0 +1,96 @@
+"""The public facts table (``PublicFacts``): kept equal to the public records, and counted.
+
+``refresh`` rewrites the rows of some incidents from their current state in one set-based
+statement per chunk; it runs wherever the stored public record is rebuilt
+(``record_sql.refresh_public_json``), so the two never disagree. ``tests/incidents/
+test_facts.py`` holds the table equal to ``Incident.objects.public()`` after every kind of
+change.
+
+``grouped_counts`` answers several groupings of one filtered set in a single statement:
+the set is read once into a materialized CTE and each grouping aggregates that, instead
+of one scan of the filtered set per facet.
+"""
+
+from django.db import connection, transaction
+from django.core.exceptions import EmptyResultSet
+
+from .evidence import OFFICIAL, REPORTED, EvidenceLevel
+
+REFRESH_SQL = f"""
+INSERT INTO incidents_publicfacts (
+    incident_id, published_at, incident_date, year, country, region, identification_mode, error_type,
+    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types)
+SELECT i.id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
+    i.identification_mode, i.error_type, i.affected_minor,
+    CASE WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
+                      WHERE l.incident_id = i.id AND s.source_type = ANY(%(official)s)) THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
+         WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
+                      WHERE l.incident_id = i.id AND s.source_type = ANY(%(reported)s)) THEN '{EvidenceLevel.REPORTED.value}'
+         ELSE '{EvidenceLevel.TESTIMONY_ONLY.value}' END,
+    i.contributing_factors,
+    ARRAY(SELECT DISTINCT l.system_id FROM incidents_incident_systems l WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT l.organization_id FROM incidents_incident_operators l WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT s.vendor_id FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
+          WHERE l.incident_id = i.id AND s.vendor_id IS NOT NULL ORDER BY 1),
+    ARRAY(SELECT DISTINCT s.technology FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
+          WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1)
+FROM incidents_incident i
+WHERE i.id = ANY(%(ids)s) AND i.status = 'published'
+"""
+
+
+def refresh(incident_ids) -> None:
+    """Rewrite the facts of these incidents (one chunk of ids): a row for each public one, none for the rest.
+
+    Delete and insert run in one transaction, so no other reader sees a row missing."""
+    ids = list(incident_ids)
+    if ids:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM incidents_publicfacts WHERE incident_id = ANY(%s)", [ids])
+            cursor.execute(REFRESH_SQL, {"ids": ids, "official": sorted(OFFICIAL), "reported": sorted(REPORTED)})
+
+
+# How each grouping reads a facts row: (SQL giving the key, is it an array to unnest).
+GROUP_KEYS = {
+    "system": ("system_ids", True),
+    "operator": ("operator_ids", True),
+    "vendor": ("vendor_ids", True),
+    "outcome": ("outcome_types", True),
+    "country": ("country", False),
+    "error_type": ("error_type", False),
+    "identification_mode": ("identification_mode", False),
+    "evidence": ("evidence", False),
+    "year": ("year", False),
+    "has_minor": ("affected_minor", False),
+}
+
+
+def grouped_counts(facts, groups) -> tuple[int, dict[str, dict]]:
+    """Return (total, {group: {key: count}}) over the facts queryset ``facts``, in one query.
+
+    An incident counts once per value it has: once for each of its systems, once for each
+    outcome type (the arrays hold distinct values)."""
+    groups = list(dict.fromkeys(groups))
+    try:
+        inner, params = facts.order_by().values(*{GROUP_KEYS[g][0] for g in groups} or {"pk"}).query.sql_with_params()
+    except EmptyResultSet:
+        return 0, {g: {} for g in groups}
+    parts = ["SELECT '' AS g, NULL::text AS k, count(*) AS n FROM f"]
+    for group in groups:
+        column, is_array = GROUP_KEYS[group]
+        if is_array:
+            parts.append(f"SELECT '{group}', k::text, count(*) FROM f, unnest(f.{column}) AS k GROUP BY k")
+        else:
+            parts.append(f"SELECT '{group}', f.{column}::text, count(*) FROM f GROUP BY f.{column}")
+    sql = f"WITH f AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
+    counts = {g: {} for g in groups}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for group, key, n in cursor.fetchall():
+            if group == "":
+                total = n
+            else:
+                counts[group][key] = n
+    return total, counts

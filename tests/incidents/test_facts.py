@@ -1,0 +1,118 @@
+"""The public facts table (incidents/facts.py) says what the public records say, after every
+kind of change; the database keeps it to published records; and the counts made from it
+equal counts made one record at a time."""
+
+from collections import Counter
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.test import RequestFactory
+
+from incidents import moderation, selectors
+from incidents.evidence import level_of
+from incidents.filters import IncidentFilter
+from incidents.models import Incident, Organization, PublicFacts, System
+from tests.factories import publish_new, submit
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("published_at", "incident_date", "year", "country", "region", "identification_mode", "error_type", "affected_minor",
+          "evidence", "contributing_factors", "system_ids", "operator_ids", "vendor_ids", "technologies", "outcome_types")
+
+
+def _expected() -> dict[int, dict]:
+    """The facts of every public record, worked out from the records one at a time."""
+    out = {}
+    for i in Incident.objects.public().prefetch_related("systems", "operators", "outcomes", "source_links__source"):
+        systems = list(i.systems.all())
+        out[i.pk] = {
+            "published_at": i.published_at, "incident_date": i.incident_date, "year": i.incident_date.year if i.incident_date else None,
+            "country": i.country, "region": i.region, "identification_mode": i.identification_mode, "error_type": i.error_type,
+            "affected_minor": i.affected_minor, "evidence": level_of(link.source.source_type for link in i.source_links.all()),
+            "contributing_factors": list(i.contributing_factors),
+            "system_ids": sorted(s.pk for s in systems), "operator_ids": sorted(o.pk for o in i.operators.all()),
+            "vendor_ids": sorted({s.vendor_id for s in systems if s.vendor_id}), "technologies": sorted({s.technology for s in systems}),
+            "outcome_types": sorted({o.type for o in i.outcomes.all()}),
+        }
+    return out
+
+
+def _facts_equal_records():
+    stored = {row.pop("incident_id"): row for row in PublicFacts.objects.values("incident_id", *FIELDS)}
+    expected = _expected()
+    assert set(stored) == set(expected)
+    for pk, facts in expected.items():
+        assert stored[pk] == facts, pk
+
+
+def test_facts_follow_every_kind_of_change(varied, moderator):
+    _facts_equal_records()  # after an import (loaddemo), publications, a correction and preservation
+    draft, _, _ = submit(systems=["Mobile Fortify"])
+    assert not PublicFacts.objects.filter(pk=draft.pk).exists()
+
+    system = System.objects.filter(incidents__status="published", vendor__isnull=False).first()
+    other_vendor = Organization.objects.exclude(pk=system.vendor_id).first()
+    system.vendor, system.technology = other_vendor, "iris"
+    system.save()
+    _facts_equal_records()
+
+    first, second, third, fourth = Incident.objects.public().order_by("id")[:4]
+    extra = System.objects.exclude(pk__in=first.systems.values("pk")).first()
+    moderation.correct(first, moderator, {"systems": [extra.slug], "country": "FR", "incident_date": "2011-02-03",
+                                          "outcomes": [{"type": "deported", "sources": [0]}]}, "Corrected.")
+    moderation.merge(second, moderator, into=third)
+    moderation.withdraw(fourth, moderator, "Retracted.")
+    moderation.redact(Incident.objects.public().order_by("-id").first(), moderator, {"city": ""}, "Place removed on request.")
+    _facts_equal_records()
+    assert not PublicFacts.objects.filter(pk__in=[second.pk, fourth.pk]).exists()
+    assert PublicFacts.objects.get(pk=first.pk).system_ids == [extra.pk]
+
+
+def test_the_database_keeps_facts_to_published_records(moderator):
+    published = publish_new(moderator)
+    draft, _, _ = submit()
+    assert PublicFacts.objects.filter(pk=published.pk).exists()
+    with pytest.raises(DatabaseError, match="only for published"), transaction.atomic():
+        PublicFacts.objects.create(incident=draft, published_at=published.published_at, country="US", identification_mode="unknown",
+                                   error_type="other", evidence="reported")
+    # Whatever path takes a record out of publication, its facts row goes with it.
+    Incident.objects.filter(pk=published.pk).update(status="withdrawn", withdrawn_reason="Raw update.")
+    assert not PublicFacts.objects.filter(pk=published.pk).exists()
+
+
+def _by_hand(incidents, group):
+    counts = Counter()
+    for i in incidents.prefetch_related("systems", "operators", "outcomes", "source_links__source"):
+        if group == "system":
+            counts.update(s.slug for s in i.systems.all())
+        elif group == "operator":
+            counts.update(o.slug for o in i.operators.all())
+        elif group == "vendor":
+            counts.update({s.vendor.slug for s in i.systems.all() if s.vendor})
+        elif group == "outcome":
+            counts.update({o.type for o in i.outcomes.all()})
+        elif group == "year":
+            counts.update([str(i.incident_date.year)] if i.incident_date else [])
+        elif group == "evidence":
+            counts[level_of(link.source.source_type for link in i.source_links.all())] += 1
+        elif group == "has_minor":
+            counts[{True: "true", False: "false", None: "unknown"}[i.affected_minor]] += 1
+        else:
+            counts[getattr(i, group)] += 1
+    return dict(counts)
+
+
+@pytest.mark.parametrize("query", ["", "country=US", "outcome=arrested", "has_minor=true", "evidence=official_record", "q=arrest",
+                                   "system=does-not-exist", "year=2020&year=2019", "error_type=false_match&country=US", "technology=face&contributing_factor=low_quality_probe"])
+def test_counts_equal_counting_one_record_at_a_time(varied, query):
+    request = RequestFactory().get(f"/?{query}")
+    filterset = IncidentFilter(request.GET, queryset=selectors.public_facts(), request=request)
+    assert filterset.is_valid(), filterset.errors
+    facts = filterset.qs
+    groups = list(selectors.STAT_GROUPS)
+    total, counts = selectors.facet_counts(facts, groups)
+    incidents = selectors.incidents_in(facts)
+    assert total == incidents.count() == facts.count()
+    assert (total == 0) == (query == "system=does-not-exist")
+    for group in groups:
+        assert {key: n for key, _, n in counts[group]} == _by_hand(incidents, group), group
