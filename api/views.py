@@ -49,8 +49,11 @@ class PublicView(APIView):
     def get_queryset(self):
         return selectors.public_facts()
 
-    def filtered(self, request, queryset=None):
-        """Return (queryset, is_search) after the shared FilterSet; 400 on an unknown or bad parameter."""
+    def filtered(self, request, queryset=None, scope=("", "")):
+        """Return (queryset, is_search) after the shared FilterSet; 400 on an unknown or bad parameter.
+
+        ``scope`` is the kept-counts scope of ``queryset`` (see IncidentFilter.scope); the
+        filtered set's own scope is left in ``self.count_scope`` for the counts."""
         allowed = set(IncidentFilter.base_filters) | PAGING | self.extra_params
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
@@ -58,6 +61,7 @@ class PublicView(APIView):
         filterset = IncidentFilter(request.query_params, queryset=self.get_queryset() if queryset is None else queryset, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors.get_json_data() and {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()})
+        self.count_scope = filterset.scope(base=scope)
         return filterset.qs, filterset.is_search
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -71,11 +75,11 @@ class PublicView(APIView):
 
 
 class IncidentListMixin(PublicView):
-    def list_response(self, request, queryset):
-        queryset, ranked = self.filtered(request, queryset)
+    def list_response(self, request, queryset, scope=("", "")):
+        queryset, ranked = self.filtered(request, queryset, scope)
         rows, cursor = paginate(queryset, request, ranked=ranked)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
-        return Response({"count": queryset.count(), "next": next_link(request, cursor), "results": data})
+        return Response({"count": selectors.count(queryset, self.count_scope), "next": next_link(request, cursor), "results": data})
 
 
 @extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},
@@ -182,9 +186,9 @@ def _rows(triples):
     return [{"key": k, "label": label, "count": n} for k, label, n in triples]
 
 
-def _grouped(facts, **groups):
-    """{response field: rows} for several groupings of one set, counted in one query."""
-    _, counts = selectors.facet_counts(facts, list(groups.values()))
+def _grouped(facts, scope, **groups):
+    """{response field: rows} for several groupings of one set, counted in one query (or read, for a kept scope)."""
+    _, counts = selectors.facet_counts(facts, list(groups.values()), scope)
     return {field: _rows(counts[group]) for field, group in groups.items()}
 
 
@@ -209,7 +213,7 @@ class SystemDetail(PublicView):
         incidents = selectors.incidents_of_system(self.get_queryset(), system)
         data = system_summary(request, system) | {
             "description": system.description, "identification_modes": list(system.identification_modes),
-            **_grouped(incidents, operators="operator", by_outcome="outcome", by_year="year"),
+            **_grouped(incidents, selectors.system_scope(system), operators="operator", by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/incidents/"),
         }
         return Response(data)
@@ -220,7 +224,7 @@ class SystemDetail(PublicView):
 class SystemIncidents(IncidentListMixin):
     def get(self, request, slug):
         system = _public_system(slug)
-        return self.list_response(request, selectors.incidents_of_system(self.get_queryset(), system))
+        return self.list_response(request, selectors.incidents_of_system(self.get_queryset(), system), selectors.system_scope(system))
 
 
 @extend_schema(tags=["organizations"], responses={200: s.OrganizationSummary(many=True)}, summary="Vendors and operators with published incidents")
@@ -246,7 +250,7 @@ class OrganizationDetail(PublicView):
             "description": org.description,
             "systems_made": [_ref(x) for x in selectors.public_systems().filter(vendor=org).order_by("name")],
             "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operator_ids__contains=[org.pk]), "system")),
-            **_grouped(incidents, by_outcome="outcome", by_year="year"),
+            **_grouped(incidents, None, by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/incidents/"),
         }
         return Response(data)
@@ -257,7 +261,7 @@ class OrganizationDetail(PublicView):
 class OrganizationIncidents(IncidentListMixin):
     def get(self, request, slug):
         org = _public_org(slug)
-        return self.list_response(request, selectors.incidents_of_organization(self.get_queryset(), org))
+        return self.list_response(request, selectors.incidents_of_organization(self.get_queryset(), org), None)
 
 
 @extend_schema(tags=["stats"], summary="Counts over any filtered set",
@@ -273,7 +277,7 @@ class Stats(PublicView):
         bad = [g for g in groups if g not in selectors.STAT_GROUPS]
         if bad:
             raise ValidationError({"group_by": [f"Unknown grouping {g!r}; use one of: {', '.join(selectors.STAT_GROUPS)}." for g in bad]})
-        total, counts = selectors.facet_counts(queryset, groups)
+        total, counts = selectors.facet_counts(queryset, groups, self.count_scope)
         return Response({"total": total, "groups": {g: _rows(rows) for g, rows in counts.items()}})
 
 

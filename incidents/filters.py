@@ -114,19 +114,45 @@ class IncidentFilter(django_filters.FilterSet):
     # table (no join, no EXISTS over link tables). Names resolve to ids in a small query of
     # their own: with the ids as constants the planner can use its statistics.
 
+    def scope(self, base=("", "")):
+        """The kept-counts scope of ``self.qs``, or None (then counts are counted).
+
+        ``base`` is the scope of the queryset the filters started from (("", "") for
+        ``public_facts()``, None when unknown). No filter: the base. From everything, exactly
+        one of system, operator or vendor naming exactly one of them: ("system", "<id>") and
+        so on. See facts.kept_counts."""
+        if not self.is_valid():
+            return None
+        self.qs  # the filters run here and resolve names to ids
+        active = {name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
+        if not active:
+            return base
+        if base == ("", "") and len(active) == 1 and (name := active.pop()) in self._resolved and len(self._resolved[name]) == 1:
+            return (name, str(self._resolved[name][0]))
+        return None
+
+    @property
+    def _resolved(self) -> dict:
+        return self.__dict__.setdefault("_resolved_ids", {})
+
+    def _named(self, name, model, values):
+        ids = self._ids(model, values)
+        self._resolved[name] = ids
+        return ids
+
     @staticmethod
     def _ids(model, values):
         keys = sorted({key for value in values for key in lookup_keys(value)})
         return list(model.objects.filter(lookup_keys__overlap=keys).values_list("id", flat=True)) if keys else []
 
     def by_system(self, qs, name, values):
-        return qs.filter(system_ids__overlap=self._ids(System, values))
+        return qs.filter(system_ids__overlap=self._named("system", System, values))
 
     def by_operator(self, qs, name, values):
-        return qs.filter(operator_ids__overlap=self._ids(Organization, values))
+        return qs.filter(operator_ids__overlap=self._named("operator", Organization, values))
 
     def by_vendor(self, qs, name, values):
-        return qs.filter(vendor_ids__overlap=self._ids(Organization, values))
+        return qs.filter(vendor_ids__overlap=self._named("vendor", Organization, values))
 
     def by_technology(self, qs, name, values):
         return qs.filter(technologies__overlap=values)

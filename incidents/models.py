@@ -328,6 +328,28 @@ class PublicFacts(models.Model):
         return f"facts of incident {self.incident_id}"
 
 
+class PublicCount(models.Model):
+    """How many public incidents have each value, over the whole registry (scope "") and
+    within each system, operator and vendor: the counts behind the statistics, the home page,
+    system pages and a list filtered by one system, read in one indexed lookup.
+
+    Kept by statement-level triggers on the public facts table (see migration 0007), so
+    every write to the facts, whatever its path, adjusts the counts in the same transaction.
+    """
+
+    scope = models.CharField(max_length=20)
+    scope_key = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "scope_key", "dimension", "key"], name="public_count_once")]
+
+    def __str__(self):
+        return f"{self.scope or 'all'} {self.scope_key} {self.dimension}={self.key}: {self.n}"
+
+
 class IncidentSource(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="source_links")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_links")

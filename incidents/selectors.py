@@ -8,11 +8,10 @@ record is then loaded through ``public_incidents()`` (``summaries``, ``incidents
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
-from .models import Incident, IncidentSource, Organization, Outcome, PublicFacts, Source, System
+from .models import Incident, IncidentSource, Organization, Outcome, PublicCount, PublicFacts, Source, System
 
 SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
                   "identification_mode", "error_type", "affected_minor", "version", "published_at")
@@ -107,43 +106,44 @@ def where_now(public_id: str):
     return ("gone", record) if record.status == "withdrawn" else None
 
 
-class ArrayOf(Func):
-    """ARRAY[expr]::integer[]: one id as an array, to test ``PublicFacts`` id arrays with @>."""
-
-    template = "ARRAY[%(expressions)s]::integer[]"
-    output_field = ArrayField(IntegerField())
-
-
-def _facts_count(**lookups):
-    """A correlated COUNT(*) of the public facts matching ``lookups`` (one GIN lookup per row)."""
-    return Subquery(PublicFacts.objects.filter(**lookups).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-                    output_field=IntegerField())
+def _kept(dimension):
+    """The kept count of public incidents with this system / organization (0 when none)."""
+    kept = PublicCount.objects.filter(scope="", scope_key="", dimension=dimension, key=Cast(OuterRef("pk"), CharField())).values("n")
+    return Coalesce(Subquery(kept, output_field=IntegerField()), 0)
 
 
 def public_systems():
     """Return systems that appear in at least one public incident, with their counts."""
-    return System.objects.select_related("vendor").annotate(
-        incident_count=_facts_count(system_ids__contains=ArrayOf(OuterRef("pk")))
-    ).filter(incident_count__gt=0)
+    return System.objects.select_related("vendor").annotate(incident_count=_kept("system")).filter(incident_count__gt=0)
 
 
 def public_organizations():
-    cited = PublicFacts.objects.filter(system_ids__contains=ArrayOf(OuterRef("pk")))
-    made = System.objects.filter(vendor=OuterRef("pk")).filter(Exists(cited)).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Organization.objects.annotate(
-        incident_count=_facts_count(operator_ids__contains=ArrayOf(OuterRef("pk"))),
-        system_count=Subquery(made, output_field=IntegerField()),
-    ).filter(Q(incident_count__gt=0) | Q(system_count__gt=0))
+    """Return organizations that operated or made a system in at least one public incident."""
+    return Organization.objects.annotate(incident_count=_kept("operator"), made_count=_kept("vendor")).filter(
+        Q(incident_count__gt=0) | Q(made_count__gt=0))
 
 
-def counts_by(facts, group: str) -> list[tuple[str, str, int]]:
+def counts_by(facts, group: str, scope=None) -> list[tuple[str, str, int]]:
     """Return [(key, label, count)] of the facts set ``facts`` grouped by one dimension."""
-    return facet_counts(facts, [group])[1][group]
+    return facet_counts(facts, [group], scope)[1][group]
 
 
-def facet_counts(facts, groups) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
+def count(facts, scope=None) -> int:
+    """The number of incidents in a filtered facts set (read, not counted, for a kept scope)."""
+    if scope is None:
+        return facts.count()
+    from .facts import kept_counts
+
+    return kept_counts(scope, [])[0]
+
+
+def facet_counts(facts, groups, scope=None) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
     """Return (total, {group: [(key, label, count)]}) for several groupings of one filtered
     facts set, in one counting query plus one naming query per kind of named thing.
+
+    ``scope`` says the set is one whose counts are kept ready (``IncidentFilter.scope()``,
+    e.g. ("", "") for everything, ("system", "12") for one system): then they are read, not
+    counted (``facts.kept_counts``).
 
     Counts are of incidents: an incident with two systems counts once for each of them.
     Named groups (systems, organizations) and plain ones come largest first, years in order,
@@ -152,12 +152,12 @@ def facet_counts(facts, groups) -> tuple[int, dict[str, list[tuple[str, str, int
     from .choices import ErrorType, IdentificationMode, OutcomeType
     from .drafts import country_name
     from .evidence import EvidenceLevel
-    from .facts import GROUP_KEYS, grouped_counts
+    from .facts import GROUP_KEYS, grouped_counts, kept_counts
 
     unknown = [g for g in groups if g not in GROUP_KEYS]
     if unknown:
         raise ValueError(f"Unknown grouping {unknown[0]!r}.")
-    total, raw = grouped_counts(facts, groups)
+    total, raw = kept_counts(scope, groups) if scope is not None else grouped_counts(facts, groups)
     result = {}
     for group in dict.fromkeys(groups):
         counts = raw[group]
@@ -211,6 +211,11 @@ REDACTED_EARLIER = "[hidden: personal details were later removed from this field
 
 def incidents_of_system(facts, system):
     return facts.filter(system_ids__contains=[system.pk])
+
+
+def system_scope(system) -> tuple[str, str]:
+    """The kept-counts scope of ``incidents_of_system(public_facts(), system)``."""
+    return ("system", str(system.pk))
 
 
 def incidents_of_organization(facts, org):

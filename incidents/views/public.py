@@ -66,7 +66,7 @@ def _page(request, queryset, ranked=False):
 def home(request):
     facts = selectors.public_facts()
     latest = [card(r) for r in selectors.summaries(facts.only("published_at")[:8])]
-    total, counts = selectors.facet_counts(facts, ["system"])
+    total, counts = selectors.facet_counts(facts, ["system"], scope=("", ""))
     by_system = counts["system"]
     return render(request, "incidents/home.html", {
         "latest": latest, "total": total,
@@ -84,7 +84,7 @@ def incident_list(request):
     rows, next_url, page_error = _page(request, queryset, ranked=filterset.is_search)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
-    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS])
+    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS], filterset.scope())
     facets = []
     for param, group, heading in FACETS:
         chosen = set(request.GET.getlist(param))
@@ -179,7 +179,7 @@ def system_detail(request, slug):
     rows, next_url, error = _page(request, incidents)
     if error:
         raise Http404(error)
-    _, counts = selectors.facet_counts(incidents, ["operator", "year", "outcome"])
+    _, counts = selectors.facet_counts(incidents, ["operator", "year", "outcome"], selectors.system_scope(system))
     return render(request, "incidents/system.html", {
         "system": system, "technology": Technology(system.technology).label,
         "modes": [IdentificationMode(m).label for m in system.identification_modes if m in IdentificationMode.values],
@@ -214,7 +214,7 @@ def organization_detail(request, slug):
 @require_safe
 def stats(request):
     total, counts = selectors.facet_counts(selectors.public_facts(), ["year", "system", "operator", "country", "outcome", "error_type",
-                                                                      "identification_mode"])
+                                                                      "identification_mode"], scope=("", ""))
     return render(request, "incidents/stats.html", {
         "total": total,
         "year_chart": charts.year_chart(counts["year"]),
