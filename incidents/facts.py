@@ -99,10 +99,6 @@ def grouped_counts(facts, groups) -> tuple[int, dict[str, dict]]:
     return total, counts
 
 
-# The single-value filters whose counts are kept ready in ``PublicCount`` (besides the whole registry).
-COUNTED_SCOPES = ("system", "operator", "vendor")
-
-
 def kept_counts(scope: tuple[str, str], groups) -> tuple[int, dict[str, dict]]:
     """Return (total, {group: {key: count}}) for a scope kept in ``PublicCount``: ("", "") for
     every public incident, ("system", "<id>") for those of one system, and so on. Same keys as

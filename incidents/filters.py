@@ -84,6 +84,11 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"})
 
 
+# Filters whose single value is a kept-counts scope (PublicCount), by the scope's name.
+KEPT_SCOPES = {"outcome": "outcome", "country": "country", "error_type": "error_type", "identification_mode": "identification_mode",
+               "evidence": "evidence", "year": "year", "has_minor": "has_minor"}
+
+
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives and source titles (web-search syntax: \"exact phrase\", or, -exclude).")
     system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
@@ -119,17 +124,32 @@ class IncidentFilter(django_filters.FilterSet):
 
         ``base`` is the scope of the queryset the filters started from (("", "") for
         ``public_facts()``, None when unknown). No filter: the base. From everything, exactly
-        one of system, operator or vendor naming exactly one of them: ("system", "<id>") and
-        so on. See facts.kept_counts."""
+        one filter with one value: ("system", "<id>"), ("country", "US"), ("has_minor",
+        "true") and so on. See facts.kept_counts."""
         if not self.is_valid():
             return None
         self.qs  # the filters run here and resolve names to ids
         active = {name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
         if not active:
             return base
-        if base == ("", "") and len(active) == 1 and (name := active.pop()) in self._resolved and len(self._resolved[name]) == 1:
-            return (name, str(self._resolved[name][0]))
-        return None
+        if base != ("", "") or len(active) != 1:
+            return None
+        name = active.pop()
+        if name in self._resolved:
+            values = [str(pk) for pk in self._resolved[name]]
+        elif name in KEPT_SCOPES:
+            value = self.form.cleaned_data[name]
+            if isinstance(value, bool):
+                values = [str(value).lower()]
+            elif name == "year":
+                if not all(v.isdigit() and len(v) <= 4 for v in value):
+                    return None
+                values = [str(int(v)) for v in value]
+            else:
+                values = [v.upper() if name == "country" else v for v in value]
+        else:
+            return None
+        return (KEPT_SCOPES.get(name, name), values[0]) if len(set(values)) == 1 else None
 
     @property
     def _resolved(self) -> dict:

@@ -330,8 +330,10 @@ class PublicFacts(models.Model):
 
 class PublicCount(models.Model):
     """How many public incidents have each value, over the whole registry (scope "") and
-    within each system, operator and vendor: the counts behind the statistics, the home page,
-    system pages and a list filtered by one system, read in one indexed lookup.
+    within each single value of a dimension (one system, operator, vendor, outcome type,
+    country, error type, mode, evidence level, year, minor or not): the counts behind the
+    statistics, the home page, system pages and any list filtered by one value, read in one
+    indexed lookup.
 
     Kept by statement-level triggers on the public facts table (see migration 0007), so
     every write to the facts, whatever its path, adjusts the counts in the same transaction.

@@ -27,9 +27,10 @@ class Migration(migrations.Migration):
     ]
 
 
-# One (scope, dimension, key) tuple per fact of each row: the row counts once in the whole
-# registry (scope '') and once within each of its systems, operators and vendors; in each
-# scope once in the total and once per value of every dimension ('' for unknown).
+# One (scope, dimension, key) tuple per pair of facts of each row: the row counts once in the
+# whole registry (scope '') and once within each value it has (each of its systems,
+# operators, vendors, outcome types, its country, year, ...); in each scope once in the
+# total and once per value of every dimension ('' for unknown).
 DELTA_SQL = """
 INSERT INTO incidents_publiccount (scope, scope_key, dimension, key, n)
 SELECT s.scope, s.scope_key, d.dimension, d.key, {sign} count(*)
@@ -39,6 +40,13 @@ CROSS JOIN LATERAL (
     UNION ALL SELECT 'system', x::text FROM unnest(r.system_ids) x
     UNION ALL SELECT 'operator', x::text FROM unnest(r.operator_ids) x
     UNION ALL SELECT 'vendor', x::text FROM unnest(r.vendor_ids) x
+    UNION ALL SELECT 'outcome', x FROM unnest(r.outcome_types) x
+    UNION ALL SELECT 'country', r.country
+    UNION ALL SELECT 'error_type', r.error_type
+    UNION ALL SELECT 'identification_mode', r.identification_mode
+    UNION ALL SELECT 'evidence', r.evidence
+    UNION ALL SELECT 'year', coalesce(r.year::text, '')
+    UNION ALL SELECT 'has_minor', coalesce(r.affected_minor::text, '')
 ) s
 CROSS JOIN LATERAL (
     SELECT 'total' AS dimension, '' AS key
