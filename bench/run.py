@@ -251,6 +251,7 @@ def bench_venv():
 
 def build_sqlite(port, path):
     """Flatten the public export into one table, as a data journalist would publish it."""
+    venv = bench_venv()  # first: it makes the directory the rows are written into
     rows_path = path.with_suffix(".rows.jsonl")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/incidents/export.jsonl", timeout=600) as response, \
             open(rows_path, "w", encoding="utf-8") as out:
@@ -266,7 +267,6 @@ def build_sqlite(port, path):
                 "outcome_types": ",".join(o["type"] for o in r["outcomes"]),
                 "has_minor": r["affected"]["has_minor"], "sources": len(r["sources"]),
             }) + "\n")
-    venv = bench_venv()
     path.unlink(missing_ok=True)
     subprocess.run([str(venv / "bin" / "sqlite-utils"), "insert", str(path), "incidents", str(rows_path), "--nl", "--pk", "public_id"], check=True)
     subprocess.run([str(venv / "bin" / "sqlite-utils"), "create-index", str(path), "incidents", "system"], check=True)

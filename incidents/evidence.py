@@ -2,12 +2,12 @@
 
 An official record (a court record, a regulator's action, a government document) ranks
 above independent reporting (news, NGO reports, academic work, the operator's own
-response), which ranks above a person's own testimony alone. The level is recomputed
-from the sources every time it is read, so adding a court filing raises it at once.
+response), which ranks above a person's own testimony alone. The level is worked out from
+the sources whenever a record changes (this rule in Python; the same rule in SQL in
+record_sql.py and facts.py, held equal by tests), so adding a court filing raises it at once.
 """
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Value, When
 
 from .choices import SourceType
 
@@ -30,23 +30,3 @@ def level_of(source_types) -> str:
     if types & REPORTED:
         return EvidenceLevel.REPORTED.value
     return EvidenceLevel.TESTIMONY_ONLY.value
-
-
-def _has(types):
-    from .models import IncidentSource
-
-    return Exists(IncidentSource.objects.filter(incident_id=OuterRef("pk"), source__source_type__in=sorted(types)))
-
-
-def level_expression():
-    """The same rule in SQL, for filters and counts."""
-    return Case(
-        When(_has(OFFICIAL), then=Value(EvidenceLevel.OFFICIAL_RECORD.value)),
-        When(_has(REPORTED), then=Value(EvidenceLevel.REPORTED.value)),
-        default=Value(EvidenceLevel.TESTIMONY_ONLY.value),
-        output_field=models.CharField(),
-    )
-
-
-def filter_levels(incidents, levels):
-    return incidents.alias(evidence_level=level_expression()).filter(evidence_level__in=levels)
