@@ -10,7 +10,6 @@ from rest_framework import serializers
 
 from incidents import choices
 from incidents.evidence import EvidenceLevel
-from incidents.interchange import summary_record
 from incidents.services import SubmissionSerializer  # noqa: F401 - re-exported for the schema
 
 
@@ -92,9 +91,8 @@ class IncidentSummary(serializers.Serializer):
     url = serializers.URLField(help_text="This record in the API.")
 
     def to_representation(self, instance):
-        data = summary_record(instance)
-        data["url"] = self.context["request"].build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/")
-        return data
+        """``instance`` is already the summary (``selectors.summaries``); add its URL."""
+        return {**instance, "url": self.context["request"].build_absolute_uri(f"/api/v1/incidents/{instance['public_id']}/")}
 
 
 class IncidentRecord(serializers.Serializer):

@@ -1,5 +1,7 @@
 """Atom feeds of newly published incidents: all of them, and one per system."""
 
+from datetime import datetime
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -26,28 +28,30 @@ class LatestIncidents(Feed):
     def items(self, obj=None):
         return selectors.summaries(self.incidents(obj).only("published_at")[:FEED_SIZE])
 
+    # Items are list summaries (selectors.summaries): dicts, as the API and the pages list them.
+
     def item_title(self, item):
-        return f"{item.public_id}: {item.title}"
+        return f"{item['public_id']}: {item['title']}"
 
     def item_description(self, item):
-        place = ", ".join(x for x in (item.city, item.region, country_name(item.country)) if x)
-        systems = ", ".join(s["name"] for s in item.summary_systems) or "system not named"
-        outcomes = ", ".join(OutcomeType(t).label for t in dict.fromkeys(item.summary_outcomes))
+        place = ", ".join(x for x in (item["city"], item["region"], country_name(item["country"])) if x)
+        systems = ", ".join(s["name"] for s in item["systems"]) or "system not named"
+        outcomes = ", ".join(OutcomeType(t).label for t in item["outcome_types"])
         return f"{place}. {systems}. Outcomes: {outcomes or 'none recorded'}."
 
     def item_link(self, item):
-        return reverse("incidents:incident", args=[item.public_id])
+        return reverse("incidents:incident", args=[item["public_id"]])
 
     def item_guid(self, item):
-        return f"urn:wir:{item.public_id}"
+        return f"urn:wir:{item['public_id']}"
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.published_at
+        return datetime.fromisoformat(item["published_at"])
 
     def item_updateddate(self, item):
-        return item.published_at
+        return datetime.fromisoformat(item["published_at"])
 
 
 class SystemIncidents(LatestIncidents):

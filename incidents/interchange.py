@@ -493,23 +493,23 @@ def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:
     return import_records(parse_lines(lines), actor=actor, progress=progress)
 
 
-def summary_record(incident: Incident) -> dict:
-    """Return the short public form of an incident for lists (annotated by ``selectors.with_summary``)."""
+def summary_record(record: dict) -> dict:
+    """Return the short public form of an incident for lists, from its public record."""
     return {
-        "public_id": incident.public_id,
-        "title": incident.title,
-        "incident_date": partial_date(incident.incident_date, incident.date_precision),
-        "date_precision": incident.date_precision,
-        "country": incident.country,
-        "region": incident.region,
-        "city": incident.city,
-        "systems": incident.summary_systems,
-        "operators": incident.summary_operators,
-        "identification_mode": incident.identification_mode,
-        "error_type": incident.error_type,
-        "outcome_types": list(dict.fromkeys(incident.summary_outcomes)),
-        "evidence_level": evidence.level_of(incident.summary_source_types),
-        "has_minor": incident.affected_minor,
-        "version": incident.version,
-        "published_at": incident.published_at.isoformat() if incident.published_at else None,
+        "public_id": record["public_id"],
+        "title": record["title"],
+        "incident_date": record["incident_date"],
+        "date_precision": record["date_precision"],
+        "country": record["country"],
+        "region": record["region"],
+        "city": record["city"],
+        "systems": [{"slug": x["slug"], "name": x["name"]} for x in record["systems"]],
+        "operators": [{"slug": x["slug"], "name": x["name"]} for x in record["operators"]],
+        "identification_mode": record["identification_mode"],
+        "error_type": record["error_type"],
+        "outcome_types": list(dict.fromkeys(o["type"] for o in record["outcomes"])),
+        "evidence_level": record["evidence_level"],
+        "has_minor": record["affected"]["has_minor"],
+        "version": record["version"],
+        "published_at": record["published_at"],
     }

@@ -149,6 +149,13 @@ def refresh_all(progress=None) -> int:
     return len(ids)
 
 
+def records_by_id(incident_ids) -> dict[int, str]:
+    """Build the public record text of these public incidents now: {id: JSON text}."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECORDS_SQL, [list(incident_ids)])
+        return dict(cursor.fetchall())
+
+
 def json_lines(queryset, chunk_size: int = 2000) -> Iterator[str]:
     """Yield one JSON line per public record of ``queryset``, in its order, in flat memory.
 

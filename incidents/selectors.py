@@ -7,28 +7,10 @@ emptied by a database trigger the moment a record stops being public); what they
 record is then loaded through ``public_incidents()`` (``summaries``, ``incidents_in``).
 """
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models.functions import Cast, Coalesce
 
-from .models import Incident, IncidentSource, Organization, Outcome, PublicCount, PublicFacts, Source, System
-
-SUMMARY_FIELDS = ("id", "public_id", "title", "incident_date", "date_precision", "country", "region", "city",
-                  "identification_mode", "error_type", "affected_minor", "version", "published_at")
-
-
-def with_summary(queryset):
-    """Load what a list row shows in the page's one query: no narrative, and the related
-    names as arrays built by PostgreSQL rather than three prefetches of model instances."""
-    through_sys = Incident.systems.through.objects.filter(incident_id=OuterRef("pk")).order_by("system__name", "system_id")
-    through_ops = Incident.operators.through.objects.filter(incident_id=OuterRef("pk")).order_by("organization__name", "organization_id")
-    return queryset.only(*SUMMARY_FIELDS).annotate(
-        summary_systems=ArraySubquery(through_sys.values(json=JSONObject(slug="system__slug", name="system__name"))),
-        summary_operators=ArraySubquery(through_ops.values(json=JSONObject(slug="organization__slug", name="organization__name"))),
-        summary_outcomes=ArraySubquery(Outcome.objects.filter(incident_id=OuterRef("pk")).order_by("position", "id").values("type")),
-        summary_source_types=ArraySubquery(IncidentSource.objects.filter(incident_id=OuterRef("pk")).values("source__source_type")),
-    )
-
+from .models import Incident, IncidentSource, Organization, PublicCount, PublicFacts, Source, System
 
 def public_incidents():
     """Return the incidents the public may see, newest publication first."""
@@ -40,15 +22,24 @@ def public_facts():
     return PublicFacts.objects.order_by("-published_at", "-incident_id")
 
 
-def summaries(facts_rows) -> list:
-    """Return the list rows (``with_summary``) of these fact rows, in their order, in one query.
+def summaries(facts_rows) -> list[dict]:
+    """Return the list rows (``interchange.summary_record``) of these fact rows, in their order.
 
-    Read through ``public_incidents()``: a fact row can point only at a public record."""
+    Read from the stored public records, through ``public_incidents()`` (a fact row can
+    point only at a public record): one query, and one JSON parse per row."""
+    import json
+
+    from .interchange import summary_record
+    from .record_sql import records_by_id
+
     ids = [row.pk for row in facts_rows]
     if not ids:
         return []
-    found = {incident.pk: incident for incident in with_summary(public_incidents().filter(pk__in=ids)).order_by()}
-    return [found[pk] for pk in ids if pk in found]
+    stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_json"))
+    missing = [pk for pk, text in stored.items() if text is None]
+    if missing:  # never stored (a missed refresh): build them now rather than leave them out
+        stored.update(records_by_id(missing))
+    return [summary_record(json.loads(stored[pk])) for pk in ids if pk in stored]
 
 
 def incidents_in(facts):

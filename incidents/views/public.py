@@ -19,7 +19,6 @@ from ..choices import (
 from ..drafts import country_name
 from ..evidence import EvidenceLevel
 from ..filters import IncidentFilter
-from ..interchange import summary_record
 from ..pagination import PageError, paginate
 
 PAGE_SIZE = 25
@@ -32,8 +31,8 @@ FACETS = [
 PAGING = ("cursor", "page_size", "ordering")
 
 
-def card(incident) -> dict:
-    row = summary_record(incident)
+def card(summary: dict) -> dict:
+    row = dict(summary)
     row["country_name"] = country_name(row["country"])
     row["outcome_labels"] = [OutcomeType(t).label for t in row["outcome_types"]]
     row["evidence_label"] = EvidenceLevel(row["evidence_level"]).label

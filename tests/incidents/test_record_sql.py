@@ -61,3 +61,18 @@ def test_stored_records_follow_every_kind_of_change(varied, moderator):
     moderation.redact(Incident.objects.public().order_by("id").first(), moderator, {"city": ""}, "Place removed on request.")
     _stored_equals_computed()
     assert Incident.objects.get(pk=c.pk).public_json is None and Incident.objects.get(pk=a.pk).public_json is None
+
+
+def test_list_rows_come_from_the_stored_record_or_are_built_when_missing(varied):
+    from incidents import selectors
+    from incidents.interchange import summary_record
+    from incidents.models import Incident
+
+    rows = list(selectors.public_facts()[:5])
+    before = selectors.summaries(rows)
+    assert [r["public_id"] for r in before] == list(Incident.objects.filter(pk__in=[r.pk for r in rows])
+                                                     .order_by("-published_at", "-id").values_list("public_id", flat=True))
+    expected = {r["public_id"]: summary_record(r) for r in iter_records(public_incidents())}
+    assert before == [expected[r["public_id"]] for r in before]
+    Incident.objects.filter(pk=rows[0].pk).update(public_json=None)  # as a missed refresh would leave it
+    assert selectors.summaries(rows) == before
