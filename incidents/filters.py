@@ -5,8 +5,11 @@ public facts (one row per public incident, related ids held as arrays), so no fi
 duplicate rows.
 """
 
+import copy
+
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast
@@ -113,6 +116,25 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = PublicFacts
         fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        """As django-filter's, except that each filter is copied shallowly (with its own
+        ``extra``): its deep copy of 22 filters per request was ~2 ms, a tenth of a list
+        request. A filter keeps no other per-request state than ``parent``, ``model`` and the
+        FilterMethod bound to it."""
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset if queryset is not None else self._meta.model._default_manager.all()
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            if getattr(base, "_method", None) is not None:
+                filter_.method = base._method  # binds a new FilterMethod to this copy, not the class's filter
+            filter_.model, filter_.parent = self.queryset.model, self
+            self.filters[name] = filter_
 
     # Runs on ``selectors.public_facts()``: one narrow row per public incident whose related
     # ids and values are arrays with GIN indexes, so every filter is a condition on that one

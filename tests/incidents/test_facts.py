@@ -172,3 +172,15 @@ def test_a_kept_scope_is_used_only_where_it_is_the_same_set(varied, query, scope
     groups = list(selectors.STAT_GROUPS)
     assert selectors.facet_counts(filterset.qs, groups, found) == selectors.facet_counts(filterset.qs, groups)
     assert selectors.count(filterset.qs, found) == filterset.qs.count()
+
+
+def test_each_filterset_has_its_own_filters(varied):
+    """The FilterSet copies its filters shallowly (for speed): no two requests may share one."""
+    one = IncidentFilter(RequestFactory().get("/?system=Facewatch").GET, queryset=selectors.public_facts())
+    two = IncidentFilter(RequestFactory().get("/?country=GB").GET, queryset=selectors.public_facts())
+    for name in IncidentFilter.base_filters:
+        assert one.filters[name] is not two.filters[name] is not IncidentFilter.base_filters[name]
+        assert one.filters[name].parent is one and two.filters[name].parent is two
+        assert one.filters[name].extra is not two.filters[name].extra
+    assert one.filters["system"].filter.f is one.filters["system"]  # the method is bound to this set's copy
+    assert one.qs.count() == 1 and two.qs.count() == selectors.public_facts().filter(country="GB").count()
