@@ -19,7 +19,8 @@ from .evidence import OFFICIAL, REPORTED, EvidenceLevel
 REFRESH_SQL = f"""
 INSERT INTO incidents_publicfacts (
     incident_id, published_at, incident_date, year, country, region, identification_mode, error_type,
-    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types)
+    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types,
+    document, headline)
 SELECT i.id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
     i.identification_mode, i.error_type, i.affected_minor,
     CASE WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
@@ -34,7 +35,8 @@ SELECT i.id, i.published_at, i.incident_date, extract(year FROM i.incident_date)
           WHERE l.incident_id = i.id AND s.vendor_id IS NOT NULL ORDER BY 1),
     ARRAY(SELECT DISTINCT s.technology FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
           WHERE l.incident_id = i.id ORDER BY 1),
-    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1)
+    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
+    i.search_vector, setweight(to_tsvector('english', i.title), 'A')
 FROM incidents_incident i
 WHERE i.id = ANY(%(ids)s) AND i.status = 'published'
 """
@@ -49,6 +51,13 @@ def refresh(incident_ids) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM incidents_publicfacts WHERE incident_id = ANY(%s)", [ids])
             cursor.execute(REFRESH_SQL, {"ids": ids, "official": sorted(OFFICIAL), "reported": sorted(REPORTED)})
+
+
+def refresh_documents(incident_ids) -> None:
+    """Copy the incidents' search vectors into their facts (after ``records.refresh_search_vectors``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE incidents_publicfacts f SET document = i.search_vector FROM incidents_incident i "
+                       "WHERE f.incident_id = i.id AND i.id = ANY(%s) AND f.document IS DISTINCT FROM i.search_vector", [list(incident_ids)])
 
 
 # How each grouping reads a facts row: (SQL giving the key, is it an array to unnest).

@@ -93,7 +93,8 @@ KEPT_SCOPES = {"outcome": "outcome", "country": "country", "error_type": "error_
 
 
 class IncidentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives and source titles (web-search syntax: \"exact phrase\", or, -exclude).")
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives, source titles and preserved source texts (web-search syntax: \"exact phrase\", or, -exclude). "
+                                          "Ordered by relevance: records with the words in their title first, then the other matches, newest first.")
     system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
     vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
     operator = ValuesFilter(method="by_operator", label="Operator", help_text="Slug, name or alias of the agency or company that acted.")
@@ -222,9 +223,11 @@ class IncidentFilter(django_filters.FilterSet):
         if not value:
             return qs
         query = SearchQuery(value, search_type="websearch", config="english")
-        return qs.filter(incident__search_vector=query).annotate(
+        # Matches anywhere in the record (``document``); ranked by the title (``headline``):
+        # records with the words in their title first, the rest newest first (rank 0).
+        return qs.filter(document=query).annotate(
             # float8, so a page cursor carrying the rank compares exactly equal to the row it came from.
-            rank=Cast(SearchRank(F("incident__search_vector"), query), FloatField())
+            rank=Cast(SearchRank(F("headline"), query), FloatField())
         )
 
     @property

@@ -216,8 +216,11 @@ def refresh_search_vectors(incident_ids: list[int]) -> None:
     text of the sources (weight D, capped so the vector stays under PostgreSQL's 1 MB limit).
     A record with a redaction leaves the preserved text out: an article may name the person."""
     if incident_ids:
+        from .facts import refresh_documents
+
         with connection.cursor() as cursor:
             cursor.execute(SEARCH_VECTOR_SQL, [list(incident_ids)])
+        refresh_documents(incident_ids)  # a published record's copy, which searches match
 
 
 def snapshot(incident: Incident) -> dict:

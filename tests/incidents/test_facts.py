@@ -43,6 +43,15 @@ def _facts_equal_records():
     assert set(stored) == set(expected)
     for pk, facts in expected.items():
         assert stored[pk] == facts, pk
+    # The search copy is the record's own vector now, and the title is what ranks.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM incidents_publicfacts f JOIN incidents_incident i ON i.id = f.incident_id "
+                       "WHERE f.document IS DISTINCT FROM i.search_vector OR f.headline IS DISTINCT FROM setweight(to_tsvector('english', i.title), 'A')")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM incidents_publicfacts WHERE document IS NULL")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_facts_follow_every_kind_of_change(varied, moderator):
@@ -184,3 +193,15 @@ def test_each_filterset_has_its_own_filters(varied):
         assert one.filters[name].extra is not two.filters[name].extra
     assert one.filters["system"].filter.f is one.filters["system"]  # the method is bound to this set's copy
     assert one.qs.count() == 1 and two.qs.count() == selectors.public_facts().filter(country="GB").count()
+
+
+def test_search_matches_anywhere_and_ranks_title_matches_first(moderator):
+    older = publish_new(moderator, title="Quokka sighting led to a face search", narrative="Nothing about the other word here.")
+    newest = publish_new(moderator, title="A store ban", narrative="The zebracrossing camera matched her; a quokka mascot was blamed.")
+    titled = publish_new(moderator, title="Zebracrossing camera misidentified a shopper", narrative="She was stopped.")
+    request = RequestFactory().get("/?q=zebracrossing")
+    found = [r.pk for r in IncidentFilter(request.GET, queryset=selectors.public_facts(), request=request).qs.order_by("-rank", "-pk")]
+    assert found == [titled.pk, newest.pk]  # the title match first, then the narrative-only match
+    request = RequestFactory().get("/?q=quokka")
+    found = [r.pk for r in IncidentFilter(request.GET, queryset=selectors.public_facts(), request=request).qs.order_by("-rank", "-pk")]
+    assert found == [older.pk, newest.pk]
