@@ -77,9 +77,10 @@ class PublicView(APIView):
 class IncidentListMixin(PublicView):
     def list_response(self, request, queryset, scope=("", "")):
         queryset, ranked = self.filtered(request, queryset, scope)
-        rows, cursor = paginate(queryset, request, ranked=ranked)
+        rows, cursor, total = paginate(queryset, request, ranked=ranked)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
-        return Response({"count": selectors.count(queryset, self.count_scope), "next": next_link(request, cursor), "results": data})
+        count = total if total is not None else selectors.count(queryset, self.count_scope)
+        return Response({"count": count, "next": next_link(request, cursor), "results": data})
 
 
 @extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},

@@ -7,8 +7,9 @@ imports publish many rows in the same microsecond, so this keys on the pair.
 import base64
 import datetime
 import json
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 
 class PageError(ValueError):
@@ -47,8 +48,14 @@ def decode(cursor: str):
         raise PageError("cursor", "This cursor is not valid; start again from the first page.") from None
 
 
-def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE_SIZE):
-    """Return (rows, next_cursor) for one page of ``params`` (a QueryDict). Ordering: relevance when ranked, else newest|oldest."""
+class Page(NamedTuple):
+    rows: list
+    next_cursor: str | None
+    total: int | None  # the size of the whole set, when the page query counted it (else count it)
+
+
+def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE_SIZE) -> Page:
+    """Return one page of ``params`` (a QueryDict). Ordering: relevance when ranked, else newest|oldest."""
     size = page_size(params) if params.get("page_size") else default_size
     ordering = params.get("ordering") or ("relevance" if ranked else "newest")
     if ordering not in ("newest", "oldest", "relevance"):
@@ -75,11 +82,17 @@ def paginate(queryset, params, *, ranked: bool, default_size: int = DEFAULT_PAGE
             queryset = queryset.filter(Q(published_at__gt=key) | Q(published_at=key, pk__gt=last_id))
         else:
             queryset = queryset.filter(Q(**{f"{key_field}__lt": key}) | Q(**{key_field: key, "pk__lt": last_id}))
+    counted = kind == "r" and not cursor
+    if counted:
+        # A search ranks every match anyway: its first page counts them in the same pass,
+        # saving the second match (and, for phrases, a second read of every candidate).
+        queryset = queryset.annotate(match_count=Window(Count("pk")))
     rows = list(queryset.only("published_at")[: size + 1])
+    total = (rows[0].match_count if rows else 0) if counted else None
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
         key = last.rank if kind == "r" else last.published_at.isoformat()
         next_cursor = encode([kind, key, last.pk])
-    return rows, next_cursor
+    return Page(rows, next_cursor, total)

@@ -128,7 +128,7 @@ def count(facts, scope=None) -> int:
     return kept_counts(scope, [])[0]
 
 
-def facet_counts(facts, groups, scope=None) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
+def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
     """Return (total, {group: [(key, label, count)]}) for several groupings of one filtered
     facts set, in one counting query plus one naming query per kind of named thing.
 
@@ -148,7 +148,7 @@ def facet_counts(facts, groups, scope=None) -> tuple[int, dict[str, list[tuple[s
     unknown = [g for g in groups if g not in GROUP_KEYS]
     if unknown:
         raise ValueError(f"Unknown grouping {unknown[0]!r}.")
-    total, raw = kept_counts(scope, groups) if scope is not None else grouped_counts(facts, groups)
+    total, raw = kept_counts(scope, groups) if scope is not None else grouped_counts(facts, groups, costly_filter=search)
     result = {}
     for group in dict.fromkeys(groups):
         counts = raw[group]

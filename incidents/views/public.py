@@ -51,7 +51,7 @@ def query_string(params, **changes) -> str:
 def _page(request, queryset, ranked=False):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor = paginate(queryset, request.GET, ranked=ranked, default_size=PAGE_SIZE)
+        rows, cursor, _ = paginate(queryset, request.GET, ranked=ranked, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None
@@ -83,7 +83,7 @@ def incident_list(request):
     rows, next_url, page_error = _page(request, queryset, ranked=filterset.is_search)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
-    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS], filterset.scope())
+    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS], filterset.scope(), search=filterset.is_search)
     facets = []
     for param, group, heading in FACETS:
         chosen = set(request.GET.getlist(param))
