@@ -87,9 +87,9 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"})
 
 
-# Filters whose single value is a kept-counts scope (PublicCount), by the scope's name.
-KEPT_SCOPES = {"outcome": "outcome", "country": "country", "error_type": "error_type", "identification_mode": "identification_mode",
-               "evidence": "evidence", "year": "year", "has_minor": "has_minor"}
+# Filters whose single value is a kept-counts scope of the same name (PublicCount); system,
+# operator and vendor are too, once their names resolve to one id.
+KEPT_SCOPES = {"outcome", "country", "error_type", "identification_mode", "evidence", "year", "has_minor"}
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -172,7 +172,7 @@ class IncidentFilter(django_filters.FilterSet):
                 values = [v.upper() if name == "country" else v for v in value]
         else:
             return None
-        return (KEPT_SCOPES.get(name, name), values[0]) if len(set(values)) == 1 else None
+        return (name, values[0]) if len(set(values)) == 1 else None
 
     @property
     def _resolved(self) -> dict:

@@ -31,12 +31,9 @@ class Migration(migrations.Migration):
 # whole registry (scope '') and once within each value it has (each of its systems,
 # operators, vendors, outcome types, its country, year, ...); in each scope once in the
 # total and once per value of every dimension ('' for unknown).
-DELTA_SQL = """
-INSERT INTO incidents_publiccount (scope, scope_key, dimension, key, n)
-SELECT s.scope, s.scope_key, d.dimension, d.key, {sign} count(*)
-FROM {rows} r
-CROSS JOIN LATERAL (
-    SELECT '' AS scope, '' AS scope_key
+# The values of a facts row, one per line after the first: each is both a scope the row
+# counts in and a dimension it is counted by.
+ROW_VALUES = """
     UNION ALL SELECT 'system', x::text FROM unnest(r.system_ids) x
     UNION ALL SELECT 'operator', x::text FROM unnest(r.operator_ids) x
     UNION ALL SELECT 'vendor', x::text FROM unnest(r.vendor_ids) x
@@ -46,20 +43,17 @@ CROSS JOIN LATERAL (
     UNION ALL SELECT 'identification_mode', r.identification_mode
     UNION ALL SELECT 'evidence', r.evidence
     UNION ALL SELECT 'year', coalesce(r.year::text, '')
-    UNION ALL SELECT 'has_minor', coalesce(r.affected_minor::text, '')
+    UNION ALL SELECT 'has_minor', coalesce(r.affected_minor::text, '')"""
+
+DELTA_SQL = f"""
+INSERT INTO incidents_publiccount (scope, scope_key, dimension, key, n)
+SELECT s.scope, s.scope_key, d.dimension, d.key, {{sign}} count(*)
+FROM {{rows}} r
+CROSS JOIN LATERAL (
+    SELECT '' AS scope, '' AS scope_key{ROW_VALUES}
 ) s
 CROSS JOIN LATERAL (
-    SELECT 'total' AS dimension, '' AS key
-    UNION ALL SELECT 'system', x::text FROM unnest(r.system_ids) x
-    UNION ALL SELECT 'operator', x::text FROM unnest(r.operator_ids) x
-    UNION ALL SELECT 'vendor', x::text FROM unnest(r.vendor_ids) x
-    UNION ALL SELECT 'outcome', x FROM unnest(r.outcome_types) x
-    UNION ALL SELECT 'country', r.country
-    UNION ALL SELECT 'error_type', r.error_type
-    UNION ALL SELECT 'identification_mode', r.identification_mode
-    UNION ALL SELECT 'evidence', r.evidence
-    UNION ALL SELECT 'year', coalesce(r.year::text, '')
-    UNION ALL SELECT 'has_minor', coalesce(r.affected_minor::text, '')
+    SELECT 'total' AS dimension, '' AS key{ROW_VALUES}
 ) d
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4
