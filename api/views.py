@@ -50,7 +50,7 @@ class PublicView(APIView):
         return selectors.public_facts()
 
     def filtered(self, request, queryset=None, scope=("", "")):
-        """Return (queryset, is_search) after the shared FilterSet; 400 on an unknown or bad parameter.
+        """Return (queryset, search query or None) after the shared FilterSet; 400 on an unknown or bad parameter.
 
         ``scope`` is the kept-counts scope of ``queryset`` (see IncidentFilter.scope); the
         filtered set's own scope is left in ``self.count_scope`` for the counts."""
@@ -62,7 +62,7 @@ class PublicView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors.get_json_data() and {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()})
         self.count_scope = filterset.scope(base=scope)
-        return filterset.qs, filterset.is_search
+        return filterset.qs, filterset.search_query
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -76,8 +76,8 @@ class PublicView(APIView):
 
 class IncidentListMixin(PublicView):
     def list_response(self, request, queryset, scope=("", "")):
-        queryset, ranked = self.filtered(request, queryset, scope)
-        rows, cursor, total = paginate(queryset, request, ranked=ranked)
+        queryset, search = self.filtered(request, queryset, scope)
+        rows, cursor, total = paginate(queryset, request, search=search)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
         return Response({"count": count, "next": next_link(request, cursor), "results": data})

@@ -296,6 +296,8 @@ def main():
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--no-cache", action="store_true", help="Serve with PUBLIC_CACHE_SECONDS=0: every request does its queries.")
     parser.add_argument("--load-only", action="store_true", help="Fill the database and stop (measure later, on an idle machine).")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="Measure only the scenarios whose name contains TEXT (repeatable); skips exports and Datasette.")
     args = parser.parse_args()
     if os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL is set: the benchmark fills its own embedded database. Unset DATABASE_URL and run again.")
@@ -309,6 +311,8 @@ def main():
         return
     rng = random.Random(args.seed)
     paths = scenario_paths(env, rng)
+    if args.only:
+        paths = {name: urls for name, urls in paths.items() if any(text in name for text in args.only)}
 
     if args.no_cache:
         env["PUBLIC_CACHE_SECONDS"] = "0"
@@ -333,6 +337,8 @@ def main():
             log(report[-1])
             if name.startswith("list by system ("):
                 ours_rps = rps
+        if args.only:
+            return
         exports, rss_before, rss_peak = export_throughput(port, server.pid)
         report += [""]
         for fmt, (rows, seconds) in exports.items():
@@ -368,7 +374,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print("\n".join(report))
+        print("\n".join(report))
 
 
 def datasette_version():

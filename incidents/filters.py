@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 from django.http import QueryDict
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, FloatField
+from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
 
 from . import choices
@@ -85,6 +85,39 @@ class StrictBooleanFilter(django_filters.Filter):
 
 def _date_widget():
     return forms.DateInput(attrs={"type": "date"})
+
+
+def search_query(value):
+    """``q`` as a PostgreSQL web-search query ("exact phrase", or, -exclude), or None if blank."""
+    value = (value or "").strip()
+    return SearchQuery(value, search_type="websearch", config="english") if value else None
+
+
+def _title_rank(query):
+    # float8, so a page cursor carrying the rank compares exactly equal to the row it came from.
+    return Cast(SearchRank(F("headline"), query), FloatField())
+
+
+def ranked(queryset, query):
+    """A search's matches annotated with ``rank``: ts_rank of the title for records with the
+    words in their title, 0 for every other match (ordered newest first among themselves).
+
+    Ranking by the title alone is a choice: ranking every match's whole vector was most of a
+    search's time at 100,000 incidents (docs/performance.md)."""
+    return queryset.annotate(rank=Case(When(headline=query, then=_title_rank(query)), default=Value(0.0), output_field=FloatField()))
+
+
+def ranked_tiers(queryset, query):
+    """The same ranking as ``ranked``, split into (titled, rest) querysets.
+
+    For a broad search this is what makes a page cheap: the titled matches are few and found
+    through their own index, and a page of the rest is the newest few matches rather than a
+    sort of all of them. Each match is in exactly one tier, with the same rank ``ranked``
+    gives it, so the union is ordered totally by (rank, id) and cursors work across both.
+    """
+    titled = queryset.filter(headline=query).annotate(rank=_title_rank(query))
+    rest = queryset.exclude(headline=query).annotate(rank=Value(0.0, output_field=FloatField()))
+    return titled, rest
 
 
 # Filters whose single value is a kept-counts scope of the same name (PublicCount); system,
@@ -219,16 +252,13 @@ class IncidentFilter(django_filters.FilterSet):
         return qs.filter(year__in=years) if years else qs.none()
 
     def search(self, qs, name, value):
-        value = (value or "").strip()
-        if not value:
-            return qs
-        query = SearchQuery(value, search_type="websearch", config="english")
-        # Matches anywhere in the record (``document``); ranked by the title (``headline``):
-        # records with the words in their title first, the rest newest first (rank 0).
-        return qs.filter(document=query).annotate(
-            # float8, so a page cursor carrying the rank compares exactly equal to the row it came from.
-            rank=Cast(SearchRank(F("headline"), query), FloatField())
-        )
+        query = search_query(value)
+        return qs if query is None else qs.filter(document=query)
+
+    @property
+    def search_query(self):
+        """The SearchQuery of a valid ``q`` (what pagination ranks by), or None."""
+        return search_query(self.form.cleaned_data.get("q")) if self.form.is_valid() else None
 
     @property
     def is_search(self) -> bool:

@@ -48,10 +48,10 @@ def query_string(params, **changes) -> str:
     return urlencode(items)
 
 
-def _page(request, queryset, ranked=False):
+def _page(request, queryset, search=None):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor, _ = paginate(queryset, request.GET, ranked=ranked, default_size=PAGE_SIZE)
+        rows, cursor, _ = paginate(queryset, request.GET, search=search, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None
@@ -80,7 +80,7 @@ def incident_list(request):
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
         return render(request, "incidents/list.html", {"errors": errors, "form": filterset.form, "rows": [], "facets": []}, status=400)
     queryset = filterset.qs
-    rows, next_url, page_error = _page(request, queryset, ranked=filterset.is_search)
+    rows, next_url, page_error = _page(request, queryset, search=filterset.search_query)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
     total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS], filterset.scope(), search=filterset.is_search)
