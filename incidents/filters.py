@@ -255,6 +255,14 @@ class IncidentFilter(django_filters.FilterSet):
         query = search_query(value)
         return qs if query is None else qs.filter(document=query)
 
+    def get_form_class(self):
+        """django-filter's, made once per FilterSet class rather than on every request (the
+        fields are the same for every request; each form instance still copies them)."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @property
     def search_query(self):
         """The SearchQuery of a valid ``q`` (what pagination ranks by), or None."""

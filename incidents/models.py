@@ -165,6 +165,9 @@ class Incident(models.Model):
     # The public record as JSON text, rebuilt on every change (incidents/record_sql.py); the
     # export streams it. NULL unless published.
     public_json = models.TextField(null=True, blank=True, editable=False)
+    # Its list row (interchange.summary_record), made from it in the same statement: a page
+    # of 50 reads and parses 25 kB instead of 150 kB.
+    public_summary = models.TextField(null=True, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 

@@ -49,6 +49,11 @@ def decode(cursor: str):
         raise PageError("cursor", "This cursor is not valid; start again from the first page.") from None
 
 
+# A page's rows are (pk, published_at[, rank]) tuples: what the cursor needs and what
+# selectors.summaries reads the shown records by; no model instances.
+ROW = ("pk", "published_at")
+
+
 class Page(NamedTuple):
     rows: list
     next_cursor: str | None
@@ -103,7 +108,7 @@ def paginate(queryset, params, *, search=None, default_size: int = DEFAULT_PAGE_
         if after is not None:
             queryset = queryset.filter(after)
         queryset = queryset.order_by("published_at", "pk") if kind == "o" else queryset.order_by("-published_at", "-pk")
-        rows = list(queryset.only("published_at")[: size + 1])
+        rows = list(queryset.values_list(*ROW, named=True)[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -128,10 +133,10 @@ def _ranked_rows(queryset, search, after, size):
              .annotate(query=Cast(search, TextField())).values_list("n", "query").first())
     everything, query_text = probe or (0, "<")
     if "<" in query_text or "!" in query_text:
-        matches = ranked(queryset, search).order_by("-rank", "-pk").only("published_at")
+        matches = ranked(queryset, search).order_by("-rank", "-pk")
         if after is not None:
-            return list(matches.filter(after)[: size + 1]), None
-        rows = list(matches.annotate(match_count=Window(Count("pk")))[: size + 1])
+            return list(matches.filter(after).values_list(*ROW, "rank", named=True)[: size + 1]), None
+        rows = list(matches.annotate(match_count=Window(Count("pk"))).values_list(*ROW, "rank", "match_count", named=True)[: size + 1])
         return rows, (rows[0].match_count if rows else 0)
     total = queryset.count()
     titled, rest = ranked_tiers(queryset, search)
@@ -139,6 +144,6 @@ def _ranked_rows(queryset, search, after, size):
         titled, rest = titled.filter(after), rest.filter(after)
     walk = total * total > WALK_FACTOR * (size + 1) * everything
     newest = F("pk").desc() if walk else (F("pk") + 0).desc()  # "+ 0": no index order, so no walk
-    titled = titled.order_by("-rank", "-pk").only("published_at")[: size + 1]
-    rest = rest.order_by(newest).only("published_at")[: size + 1]
+    titled = titled.order_by("-rank", "-pk").values_list(*ROW, "rank", named=True)[: size + 1]
+    rest = rest.order_by(newest).values_list(*ROW, "rank", named=True)[: size + 1]
     return list(titled.union(rest, all=True).order_by("-rank", "-pk")[: size + 1]), total

@@ -17,7 +17,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -31,8 +32,13 @@ HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-C
 
 
 def registry_version():
-    """The time of the latest change to any incident, or None for an empty registry."""
-    return Incident.objects.aggregate(m=Max("updated_at"))["m"]
+    """The time of the latest change to any incident, or None for an empty registry.
+
+    Asked on every public response (Last-Modified, the cache key): plain SQL on the
+    ``updated_at`` index, as the ORM's aggregate costs more to build than to run."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(updated_at) FROM {Incident._meta.db_table}")
+        return cursor.fetchone()[0]
 
 
 def _cacheable(request) -> bool:

@@ -119,6 +119,27 @@ def _chunks(ids, size):
         yield chunk
 
 
+def _names(key):
+    return (f"(SELECT coalesce(jsonb_agg(jsonb_build_object('slug', x->'slug', 'name', x->'name') ORDER BY n), '[]')"
+            f" FROM jsonb_array_elements(r->'{key}') WITH ORDINALITY AS e(x, n))")
+
+
+# The list row of a stored public record, in SQL: interchange.summary_record, which tests
+# hold it equal to. Outcome types once each, in the order of their first outcome.
+SUMMARY_SQL = f"""
+SELECT jsonb_build_object(
+    'public_id', r->'public_id', 'title', r->'title', 'incident_date', r->'incident_date',
+    'date_precision', r->'date_precision', 'country', r->'country', 'region', r->'region', 'city', r->'city',
+    'systems', {_names('systems')}, 'operators', {_names('operators')},
+    'identification_mode', r->'identification_mode', 'error_type', r->'error_type',
+    'outcome_types', (SELECT coalesce(jsonb_agg(t ORDER BY first), '[]') FROM
+        (SELECT o->'type' AS t, min(n) AS first FROM jsonb_array_elements(r->'outcomes') WITH ORDINALITY AS e(o, n) GROUP BY o->'type') AS types),
+    'evidence_level', r->'evidence_level', 'has_minor', r->'affected'->'has_minor',
+    'version', r->'version', 'published_at', r->'published_at')::text
+FROM (SELECT public_json::jsonb AS r) AS record"""
+SUMMARIES_SQL = f"UPDATE incidents_incident SET public_summary = CASE WHEN public_json IS NOT NULL THEN ({SUMMARY_SQL}) END WHERE id = ANY(%s)"
+
+
 def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
     """Store the public record of these incidents (NULL for any no longer public).
 
@@ -135,6 +156,7 @@ def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
             cursor.execute(f"UPDATE incidents_incident AS u SET public_json = r.line FROM ({RECORDS_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
             cursor.execute("UPDATE incidents_incident SET public_json = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_json IS NOT NULL",
                            [chunk])
+            cursor.execute(SUMMARIES_SQL, [chunk])  # NULL where public_json is
 
 
 def refresh_all(progress=None) -> int:

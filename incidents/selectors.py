@@ -25,8 +25,9 @@ def public_facts():
 def summaries(facts_rows) -> list[dict]:
     """Return the list rows (``interchange.summary_record``) of these fact rows, in their order.
 
-    Read from the stored public records, through ``public_incidents()`` (a fact row can
-    point only at a public record): one query, and one JSON parse per row."""
+    Read from the stored list rows (``Incident.public_summary``), through
+    ``public_incidents()`` (a fact row can point only at a public record): one query, and
+    one small JSON parse per row."""
     import json
 
     from .interchange import summary_record
@@ -35,11 +36,12 @@ def summaries(facts_rows) -> list[dict]:
     ids = [row.pk for row in facts_rows]
     if not ids:
         return []
-    stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_json"))
-    missing = [pk for pk, text in stored.items() if text is None]
+    stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_summary"))
+    rows = {pk: json.loads(text) for pk, text in stored.items() if text is not None}
+    missing = [pk for pk in stored if pk not in rows]
     if missing:  # never stored (a missed refresh): build them now rather than leave them out
-        stored.update(records_by_id(missing))
-    return [summary_record(json.loads(stored[pk])) for pk in ids if pk in stored]
+        rows.update((pk, summary_record(json.loads(text))) for pk, text in records_by_id(missing).items())
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def incidents_in(facts):

@@ -17,6 +17,8 @@ def varied(moderator):
     publish_new(moderator, title="Settlement case", incident_date="2019-03", outcomes=[
         {"type": "settlement", "amount": "300000.50", "currency": "USD", "date": "2021", "sources": [0]},
         {"type": "detained", "days": 10, "sources": [0]}])
+    publish_new(moderator, title="Repeated outcomes", outcomes=[  # outcome types listed once each, in first-seen order
+        {"type": "detained", "days": 2, "sources": [0]}, {"type": "arrested", "sources": [0]}, {"type": "detained", "days": 3, "sources": [0]}])
     named = publish_new(moderator, title="Named adult", affected={"count": 1, "has_minor": False, "name": "Ada Example"},
                         sources=[{"url": "https://court.example/ruling", "source_type": "court_record", "published_date": "2020-05-01"},
                                  {"url": "https://news.example/a", "source_type": "news", "title": "Report"}],

@@ -8,7 +8,7 @@ import pytest
 
 from incidents import moderation, record_sql
 from incidents.filters import IncidentFilter
-from incidents.interchange import iter_records
+from incidents.interchange import iter_records, summary_record
 from incidents.selectors import incidents_in, public_facts, public_incidents
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,12 @@ def _stored_equals_computed():
     from incidents.models import Incident
 
     computed = {r["public_id"]: r for r in iter_records(public_incidents())}
-    stored = dict(Incident.objects.public().values_list("public_id", "public_json"))
+    stored = {pid: (text, summary) for pid, text, summary in Incident.objects.public().values_list("public_id", "public_json", "public_summary")}
     assert set(stored) == set(computed)
-    for pid, text in stored.items():
+    for pid, (text, summary) in stored.items():
         assert text is not None and json.loads(text) == computed[pid], pid
+        assert summary is not None and json.loads(summary) == summary_record(computed[pid]), pid
+    assert not Incident.objects.exclude(status="published").filter(public_summary__isnull=False).exists()
 
 
 def test_stored_records_follow_every_kind_of_change(varied, moderator):
@@ -61,6 +63,7 @@ def test_stored_records_follow_every_kind_of_change(varied, moderator):
     moderation.redact(Incident.objects.public().order_by("id").first(), moderator, {"city": ""}, "Place removed on request.")
     _stored_equals_computed()
     assert Incident.objects.get(pk=c.pk).public_json is None and Incident.objects.get(pk=a.pk).public_json is None
+    assert Incident.objects.get(pk=c.pk).public_summary is None
 
 
 def test_list_rows_come_from_the_stored_record_or_are_built_when_missing(varied):
@@ -74,5 +77,5 @@ def test_list_rows_come_from_the_stored_record_or_are_built_when_missing(varied)
                                                      .order_by("-published_at", "-id").values_list("public_id", flat=True))
     expected = {r["public_id"]: summary_record(r) for r in iter_records(public_incidents())}
     assert before == [expected[r["public_id"]] for r in before]
-    Incident.objects.filter(pk=rows[0].pk).update(public_json=None)  # as a missed refresh would leave it
+    Incident.objects.filter(pk=rows[0].pk).update(public_json=None, public_summary=None)  # as a missed refresh would leave it
     assert selectors.summaries(rows) == before
