@@ -8,9 +8,9 @@ from incidents import pagination
 from incidents.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE  # noqa: F401 (re-exported for the schema)
 
 
-def paginate(queryset, request, *, search=None):
+def paginate(queryset, request, **options):
     try:
-        return pagination.paginate(queryset, request.query_params, search=search)
+        return pagination.paginate(queryset, request.query_params, **options)
     except pagination.PageError as exc:
         raise ValidationError({exc.field: [exc.message]}) from None
 

@@ -42,6 +42,45 @@ WHERE i.id = ANY(%(ids)s) AND i.status = 'published'
 """
 
 
+# The tag of each filterable value of a facts row (``PublicFacts.tags``): prefix, column,
+# and whether the column is an array. The database trigger below sets the tags from the
+# row's columns; IncidentFilter filters on them (``tag``).
+TAG_PREFIXES = {
+    "system": ("s", "system_ids", True), "operator": ("op", "operator_ids", True), "vendor": ("v", "vendor_ids", True),
+    "technology": ("t", "technologies", True), "outcome": ("o", "outcome_types", True),
+    "contributing_factor": ("f", "contributing_factors", True), "country": ("c", "country", False),
+    "identification_mode": ("m", "identification_mode", False), "error_type": ("e", "error_type", False),
+    "evidence": ("ev", "evidence", False), "year": ("y", "year", False), "has_minor": ("minor", "affected_minor", False),
+}
+
+
+def tag(kind: str, value) -> str:
+    """The tag of one value, as the trigger writes it (booleans as true/false)."""
+    if isinstance(value, bool):
+        value = str(value).lower()
+    return f"{TAG_PREFIXES[kind][0]}:{value}"
+
+
+def tags_trigger_sql() -> str:
+    """A BEFORE INSERT OR UPDATE trigger setting NEW.tags from the row's own columns."""
+    scalars = ", ".join(f"'{prefix}:' || NEW.{column}::text" for prefix, column, many in TAG_PREFIXES.values() if not many)
+    arrays = " || ".join(f"ARRAY(SELECT '{prefix}:' || x::text FROM unnest(NEW.{column}) AS x)"
+                         for prefix, column, many in TAG_PREFIXES.values() if many)
+    return f"""
+CREATE OR REPLACE FUNCTION incidents_publicfacts_tags() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.tags := array_remove(ARRAY[{scalars}], NULL) || {arrays};
+    RETURN NEW;
+END $$;
+CREATE TRIGGER incidents_publicfacts_tags BEFORE INSERT OR UPDATE ON incidents_publicfacts
+FOR EACH ROW EXECUTE FUNCTION incidents_publicfacts_tags();
+"""
+
+
+TAGS_TRIGGER_UNDO = ("DROP TRIGGER IF EXISTS incidents_publicfacts_tags ON incidents_publicfacts; "
+                     "DROP FUNCTION IF EXISTS incidents_publicfacts_tags();")
+
+
 def refresh(incident_ids) -> None:
     """Rewrite the facts of these incidents (one chunk of ids): a row for each public one, none for the rest.
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 
 from . import choices
 from .evidence import EvidenceLevel
+from .facts import tag
 from .models import Organization, PublicFacts, System
 from .text import lookup_keys
 
@@ -140,7 +141,7 @@ class IncidentFilter(django_filters.FilterSet):
     technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
     evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label="Evidence",
                             help_text="Evidence level derived from the sources: official_record, reported or testimony_only.")
-    has_minor = StrictBooleanFilter(field_name="affected_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
+    has_minor = StrictBooleanFilter(method="by_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
     incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
     incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
     year = ValuesFilter(method="by_year", label="Year", help_text="Year of the incident, e.g. 2025.")
@@ -221,35 +222,44 @@ class IncidentFilter(django_filters.FilterSet):
         keys = sorted({key for value in values for key in lookup_keys(value)})
         return list(model.objects.filter(lookup_keys__overlap=keys).values_list("id", flat=True)) if keys else []
 
+    # Every filter but region, dates and search is a test on the tags (PublicFacts.tags):
+    # one GIN index intersects them all.
+    @staticmethod
+    def _tagged(qs, kind, values):
+        return qs.filter(tags__overlap=[tag(kind, v) for v in values])
+
     def by_system(self, qs, name, values):
-        return qs.filter(system_ids__overlap=self._named("system", System, values))
+        return self._tagged(qs, "system", self._named("system", System, values))
 
     def by_operator(self, qs, name, values):
-        return qs.filter(operator_ids__overlap=self._named("operator", Organization, values))
+        return self._tagged(qs, "operator", self._named("operator", Organization, values))
 
     def by_vendor(self, qs, name, values):
-        return qs.filter(vendor_ids__overlap=self._named("vendor", Organization, values))
+        return self._tagged(qs, "vendor", self._named("vendor", Organization, values))
 
     def by_technology(self, qs, name, values):
-        return qs.filter(technologies__overlap=values)
+        return self._tagged(qs, "technology", values)
 
     def by_field(self, qs, name, values):
-        if name == "country":
-            values = [v.upper() for v in values]
-        return qs.filter(**{f"{name}__in": values})
+        if name == "region":
+            return qs.filter(region__in=values)
+        return self._tagged(qs, name, [v.upper() for v in values] if name == "country" else values)
 
     def by_factor(self, qs, name, values):
-        return qs.filter(contributing_factors__overlap=values)
+        return self._tagged(qs, "contributing_factor", values)
 
     def by_outcome(self, qs, name, values):
-        return qs.filter(outcome_types__overlap=values)
+        return self._tagged(qs, "outcome", values)
 
     def by_evidence(self, qs, name, values):
-        return qs.filter(evidence__in=values)
+        return self._tagged(qs, "evidence", values)
 
     def by_year(self, qs, name, values):
         years = [int(v) for v in values if v.isdigit() and len(v) <= 4]
-        return qs.filter(year__in=years) if years else qs.none()
+        return self._tagged(qs, "year", years) if years else qs.none()
+
+    def by_minor(self, qs, name, value):
+        return self._tagged(qs, "has_minor", [value])
 
     def search(self, qs, name, value):
         query = search_query(value)

@@ -315,25 +315,21 @@ class PublicFacts(models.Model):
     # at 100k (filters.ranked_tiers).
     document = SearchVectorField(null=True)
     headline = SearchVectorField(null=True)
+    # Every filterable value above as one "kind:value" tag ("s:12" system, "c:US" country,
+    # "o:arrested" outcome...; facts.TAG_PREFIXES), set by a database trigger from the row's
+    # own columns, so it cannot disagree with them. Filters test tags on one GIN index, which
+    # intersects several filters' values itself (skipping through the long lists by the short
+    # one) instead of combining one bitmap per column: 2-3x faster at 100,000 incidents.
+    tags = ArrayField(models.CharField(max_length=60), default=list, editable=False)
 
     class Meta:
         indexes = [
             GinIndex(fields=["document"], name="facts_document"),
             GinIndex(fields=["headline"], name="facts_headline"),
+            GinIndex(fields=["tags"], name="facts_tags"),
             models.Index(fields=["-published_at", "-incident"], name="facts_newest"),
             models.Index(fields=["country", "region"], name="facts_place"),
-            models.Index(fields=["identification_mode"], name="facts_mode"),
-            models.Index(fields=["error_type"], name="facts_error"),
             models.Index(fields=["incident_date"], name="facts_date"),
-            models.Index(fields=["year"], name="facts_year"),
-            models.Index(fields=["evidence"], name="facts_evidence"),
-            models.Index(fields=["affected_minor"], name="facts_minor"),
-            GinIndex(fields=["system_ids"], name="facts_systems"),
-            GinIndex(fields=["operator_ids"], name="facts_operators"),
-            GinIndex(fields=["vendor_ids"], name="facts_vendors"),
-            GinIndex(fields=["technologies"], name="facts_technologies"),
-            GinIndex(fields=["outcome_types"], name="facts_outcomes"),
-            GinIndex(fields=["contributing_factors"], name="facts_factors"),
         ]
 
     def __str__(self):

@@ -71,9 +71,15 @@ class Page(NamedTuple):
 WALK_FACTOR = 4
 
 
-def paginate(queryset, params, *, search=None, default_size: int = DEFAULT_PAGE_SIZE) -> Page:
+def paginate(queryset, params, *, search=None, columns=None, total=None, default_size: int = DEFAULT_PAGE_SIZE) -> Page:
     """Return one page of ``params`` (a QueryDict). Ordering: relevance when ``search`` (the
-    SearchQuery ``queryset`` was filtered by) is given, else newest|oldest."""
+    SearchQuery ``queryset`` was filtered by) is given, else newest|oldest.
+
+    ``columns`` ({name: expression}) are read with the page's rows, e.g. each row's stored
+    list row (selectors.summary_column); ``total`` is an expression for the size of the
+    whole set (selectors.total_column), read in the same statement. One round trip for a
+    page, its rows and its count."""
+    columns = columns or {}
     ranked = search is not None
     size = page_size(params) if params.get("page_size") else default_size
     ordering = params.get("ordering") or ("relevance" if ranked else "newest")
@@ -101,14 +107,17 @@ def paginate(queryset, params, *, search=None, default_size: int = DEFAULT_PAGE_
                 after = Q(published_at__gt=key) | Q(published_at=key, pk__gt=last_id)
             else:
                 after = Q(published_at__lt=key) | Q(published_at=key, pk__lt=last_id)
-    total = None
     if kind == "r":
-        rows, total = _ranked_rows(queryset, search, after, size)
+        rows, total = _ranked_rows(queryset, search, after, size, columns)
     else:
+        if total is not None:
+            columns = {**columns, "total": total}
+            queryset = queryset.annotate(total=total)  # over the whole set: before the cursor's filter
         if after is not None:
             queryset = queryset.filter(after)
         queryset = queryset.order_by("published_at", "pk") if kind == "o" else queryset.order_by("-published_at", "-pk")
-        rows = list(queryset.values_list(*ROW, named=True)[: size + 1])
+        rows = list(queryset.annotate(**{k: v for k, v in columns.items() if k != "total"}).values_list(*ROW, *columns, named=True)[: size + 1])
+        total = None if total is None else rows[0].total if rows else 0 if after is None else None
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -118,7 +127,7 @@ def paginate(queryset, params, *, search=None, default_size: int = DEFAULT_PAGE_
     return Page(rows, next_cursor, total)
 
 
-def _ranked_rows(queryset, search, after, size):
+def _ranked_rows(queryset, search, after, size, columns):
     """One page (plus one row) of a search by relevance, and the number of matches (None
     when it was not counted on the way: a later page of a phrase search).
 
@@ -133,10 +142,10 @@ def _ranked_rows(queryset, search, after, size):
              .annotate(query=Cast(search, TextField())).values_list("n", "query").first())
     everything, query_text = probe or (0, "<")
     if "<" in query_text or "!" in query_text:
-        matches = ranked(queryset, search).order_by("-rank", "-pk")
+        matches = ranked(queryset, search).order_by("-rank", "-pk").annotate(**columns)
         if after is not None:
-            return list(matches.filter(after).values_list(*ROW, "rank", named=True)[: size + 1]), None
-        rows = list(matches.annotate(match_count=Window(Count("pk"))).values_list(*ROW, "rank", "match_count", named=True)[: size + 1])
+            return list(matches.filter(after).values_list(*ROW, "rank", *columns, named=True)[: size + 1]), None
+        rows = list(matches.annotate(match_count=Window(Count("pk"))).values_list(*ROW, "rank", *columns, "match_count", named=True)[: size + 1])
         return rows, (rows[0].match_count if rows else 0)
     total = queryset.count()
     titled, rest = ranked_tiers(queryset, search)
@@ -144,6 +153,6 @@ def _ranked_rows(queryset, search, after, size):
         titled, rest = titled.filter(after), rest.filter(after)
     walk = total * total > WALK_FACTOR * (size + 1) * everything
     newest = F("pk").desc() if walk else (F("pk") + 0).desc()  # "+ 0": no index order, so no walk
-    titled = titled.order_by("-rank", "-pk").values_list(*ROW, "rank", named=True)[: size + 1]
-    rest = rest.order_by(newest).values_list(*ROW, "rank", named=True)[: size + 1]
+    titled = titled.order_by("-rank", "-pk").annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
+    rest = rest.order_by(newest).annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
     return list(titled.union(rest, all=True).order_by("-rank", "-pk")[: size + 1]), total

@@ -7,9 +7,10 @@ emptied by a database trigger the moment a record stops being public); what they
 record is then loaded through ``public_incidents()`` (``summaries``, ``incidents_in``).
 """
 
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 
+from .facts import tag
 from .models import Incident, IncidentSource, Organization, PublicCount, PublicFacts, Source, System
 
 def public_incidents():
@@ -22,12 +23,29 @@ def public_facts():
     return PublicFacts.objects.order_by("-published_at", "-incident_id")
 
 
+def summary_column():
+    """Each fact row's stored list row, as a column of its page query (pagination's
+    ``columns``): PostgreSQL reads it after the sort and limit, for the page's rows only."""
+    return Subquery(public_incidents().filter(pk=OuterRef("pk")).order_by().values("public_summary")[:1])
+
+
+def total_column(facts, scope=None):
+    """The size of a filtered facts set, as a column of its page query (pagination's
+    ``total``): the kept count of a kept scope (see IncidentFilter.scope), else a count of
+    the set, computed once for the statement."""
+    if scope is not None:
+        n = PublicCount.objects.filter(scope=scope[0], scope_key=scope[1], dimension="total", key="").values("n")[:1]
+    else:
+        n = facts.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    return Coalesce(Subquery(n), 0)
+
+
 def summaries(facts_rows) -> list[dict]:
     """Return the list rows (``interchange.summary_record``) of these fact rows, in their order.
 
     Read from the stored list rows (``Incident.public_summary``), through
-    ``public_incidents()`` (a fact row can point only at a public record): one query, and
-    one small JSON parse per row."""
+    ``public_incidents()`` (a fact row can point only at a public record): with the page
+    (``summary_column``) or in one query, and one small JSON parse per row."""
     import json
 
     from .interchange import summary_record
@@ -36,7 +54,10 @@ def summaries(facts_rows) -> list[dict]:
     ids = [row.pk for row in facts_rows]
     if not ids:
         return []
-    stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_summary"))
+    if hasattr(facts_rows[0], "summary"):  # read with the page (summary_column)
+        stored = {row.pk: row.summary for row in facts_rows}
+    else:
+        stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_summary"))
     rows = {pk: json.loads(text) for pk, text in stored.items() if text is not None}
     missing = [pk for pk in stored if pk not in rows]
     if missing:  # never stored (a missed refresh): build them now rather than leave them out
@@ -203,7 +224,7 @@ REDACTED_EARLIER = "[hidden: personal details were later removed from this field
 
 
 def incidents_of_system(facts, system):
-    return facts.filter(system_ids__contains=[system.pk])
+    return facts.filter(tags__contains=[tag("system", system.pk)])
 
 
 def system_scope(system) -> tuple[str, str]:
@@ -213,7 +234,7 @@ def system_scope(system) -> tuple[str, str]:
 
 def incidents_of_organization(facts, org):
     """Return the facts of incidents where ``org`` operated the system or made it."""
-    return facts.filter(Q(operator_ids__contains=[org.pk]) | Q(vendor_ids__contains=[org.pk]))
+    return facts.filter(tags__overlap=[tag("operator", org.pk), tag("vendor", org.pk)])
 
 
 def public_system(slug):

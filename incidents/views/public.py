@@ -18,6 +18,7 @@ from ..choices import (
 )
 from ..drafts import country_name
 from ..evidence import EvidenceLevel
+from ..facts import tag
 from ..filters import IncidentFilter
 from ..pagination import PageError, paginate
 
@@ -51,7 +52,7 @@ def query_string(params, **changes) -> str:
 def _page(request, queryset, search=None):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor, _ = paginate(queryset, request.GET, search=search, default_size=PAGE_SIZE)
+        rows, cursor, _ = paginate(queryset, request.GET, search=search, columns={"summary": selectors.summary_column()}, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None
@@ -202,7 +203,7 @@ def organization_detail(request, slug):
     _, counts = selectors.facet_counts(incidents, ["year", "outcome"])
     return render(request, "incidents/organization.html", {
         "org": org, "country": country_name(org.country) if org.country else "",
-        "systems_used": selectors.counts_by(selectors.public_facts().filter(operator_ids__contains=[org.pk]), "system"),
+        "systems_used": selectors.counts_by(selectors.public_facts().filter(tags__contains=[tag("operator", org.pk)]), "system"),
         "systems_made": selectors.public_systems().filter(vendor=org).order_by("name"),
         "rows": rows, "next_url": next_url,
         "year_chart": charts.year_chart(counts["year"]),

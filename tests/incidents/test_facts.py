@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from incidents import moderation, selectors
 from incidents.evidence import level_of
+from incidents.facts import TAG_PREFIXES, tag
 from incidents.filters import IncidentFilter
 from incidents.pagination import paginate
 from incidents.models import Incident, Organization, PublicFacts, System
@@ -44,6 +45,12 @@ def _facts_equal_records():
     assert set(stored) == set(expected)
     for pk, facts in expected.items():
         assert stored[pk] == facts, pk
+    # The tags (what filters test) name every filterable value, each once, and nothing else.
+    tags = dict(PublicFacts.objects.values_list("incident_id", "tags"))
+    for pk, facts in expected.items():
+        want = {tag(kind, v) for kind, (_, column, many) in TAG_PREFIXES.items()
+                for v in (facts[column] if many else [facts[column]] if facts[column] not in (None,) else [])}
+        assert sorted(tags[pk]) == sorted(want), pk
     # The search copy is the record's own vector now, and the title is what ranks.
     from django.db import connection
 
