@@ -329,7 +329,7 @@ def main():
         for name, urls in paths.items():
             for url in urls:  # warm up every variant once
                 single_latencies(port, [url], 2)
-            single, errors = single_latencies(port, urls, max(40, len(urls)))
+            single, errors = single_latencies(port, urls, max(150, len(urls)))  # 150+ requests one at a time: a median over seconds, not one
             loaded, rps, load_errors = hammer(port, urls, args.seconds, args.concurrency)
             if errors or load_errors:
                 log(f"{name}: {len(errors) + len(load_errors)} errors, e.g. {(errors + load_errors)[:3]}")

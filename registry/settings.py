@@ -104,7 +104,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Sort and window memory per query: a search ranks and counts all its matches in one pass
 # (24,000 at 100k records); with PostgreSQL's default 4 MB that pass spilled to disk.
 _options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = (_options.get("options", "") + f" -c work_mem={os.environ.get('DB_WORK_MEM', '16MB')}").strip()
+# random_page_cost 1.1 (PostgreSQL's default, 4, is for spinning disks): the registry's
+# working set is in memory or on SSD, and at 4 the planner reads every search document in a
+# sequential scan (390 ms at 100k) rather than count matches from the index (8 ms).
+_options["options"] = (_options.get("options", "") + f" -c work_mem={os.environ.get('DB_WORK_MEM', '16MB')}"
+                       f" -c random_page_cost={os.environ.get('DB_RANDOM_PAGE_COST', '1.1')}").strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

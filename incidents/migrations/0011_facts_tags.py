@@ -81,7 +81,8 @@ def _undo_sql():
 
 
 # Fill the tags of the rows there are (the trigger sets them on this no-op update); the
-# counts triggers are off meanwhile (no counted column changes).
+# counts triggers are off meanwhile (no counted column changes). The update leaves a dead
+# copy of every row behind; migration 0012 rewrites the table once this one has committed.
 FILL_SQL = """
 ALTER TABLE incidents_publicfacts ALTER COLUMN tags SET STORAGE PLAIN;
 ALTER TABLE incidents_publicfacts DISABLE TRIGGER incidents_publiccount_update_old;
