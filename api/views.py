@@ -78,7 +78,7 @@ class IncidentListMixin(PublicView):
     def list_response(self, request, queryset, scope=("", "")):
         queryset, search = self.filtered(request, queryset, scope)
         rows, cursor, total = paginate(queryset, request, search=search, columns={"summary": selectors.summary_column()},
-                                       total=selectors.total_column(queryset, self.count_scope))
+                                       total=selectors.total_column(queryset, self.count_scope), count_first=self.count_scope is None)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
         return Response({"count": count, "next": next_link(request, cursor), "results": data})

@@ -9,7 +9,7 @@ import datetime
 import json
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q, TextField, Window
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, TextField, Window
 from django.db.models.functions import Cast
 
 
@@ -60,25 +60,29 @@ class Page(NamedTuple):
     total: int | None  # the size of the whole set, when paging had to count it (else count it)
 
 
-# A search's untitled matches come newest first. Walking the newest rows and testing each
-# against the search is cheapest when matches are dense (a page is found in the first few
-# hundred rows); gathering every match from the index and sorting is cheapest when they are
-# sparse. The planner cannot tell which from its statistics (a rare word looks common
-# enough, and the walk then reads every row: 300 ms at 100,000 incidents), so paging counts
-# the matches first and chooses: walk when matches**2 > WALK_FACTOR * page * all rows,
-# i.e. when walking reads fewer rows than gathering would (testing a row's whole
-# out-of-line document costs about four times fetching a row by the index).
+# A page of newest matches can be found two ways: walk the newest rows and test each one
+# (cheapest when matches are dense: a page turns up in the first few hundred rows), or
+# gather every match from the indexes and sort them (cheapest when they are sparse). The
+# planner gets this wrong both ways here: a rare search word looks common enough to walk
+# for (the walk then reads every document: 300 ms at 100,000 incidents), and it costs a
+# test of the tags array as a third of what it is (three filters' walk took 8.6 ms where
+# gathering took 3). So where it matters, paging counts the matches first (from the index
+# alone, cheap) and chooses: walk when matches**2 > WALK_FACTOR * page * all rows, i.e.
+# when walking tests fewer rows than gathering would fetch, a row test costing about four
+# times a fetch.
 WALK_FACTOR = 4
 
 
-def paginate(queryset, params, *, search=None, columns=None, total=None, default_size: int = DEFAULT_PAGE_SIZE) -> Page:
+def paginate(queryset, params, *, search=None, columns=None, total=None, count_first=False,
+             default_size: int = DEFAULT_PAGE_SIZE) -> Page:
     """Return one page of ``params`` (a QueryDict). Ordering: relevance when ``search`` (the
     SearchQuery ``queryset`` was filtered by) is given, else newest|oldest.
 
     ``columns`` ({name: expression}) are read with the page's rows, e.g. each row's stored
     list row (selectors.summary_column); ``total`` is an expression for the size of the
-    whole set (selectors.total_column), read in the same statement. One round trip for a
-    page, its rows and its count."""
+    whole set (selectors.total_column), read in the same statement: one round trip for a
+    page, its rows and its count. ``count_first`` (for sets the planner misjudges: several
+    filters) reads the total first and chooses how to find the page by it (WALK_FACTOR)."""
     columns = columns or {}
     ranked = search is not None
     size = page_size(params) if params.get("page_size") else default_size
@@ -110,14 +114,22 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, default
     if kind == "r":
         rows, total = _ranked_rows(queryset, search, after, size, columns)
     else:
-        if total is not None:
+        walk = True
+        if total is not None and count_first:
+            everything, total = _probe(total)
+            total = total or 0
+            walk = _walks(total, size, everything)
+        elif total is not None:
             columns = {**columns, "total": total}
             queryset = queryset.annotate(total=total)  # over the whole set: before the cursor's filter
         if after is not None:
             queryset = queryset.filter(after)
-        queryset = queryset.order_by("published_at", "pk") if kind == "o" else queryset.order_by("-published_at", "-pk")
+        # "+ 0 s": ordered by an expression no index gives, so the planner gathers and sorts.
+        when = F("published_at") if walk else ExpressionWrapper(F("published_at") + datetime.timedelta(0), output_field=DateTimeField())
+        queryset = queryset.order_by(when.asc(), "pk") if kind == "o" else queryset.order_by(when.desc(), "-pk")
         rows = list(queryset.annotate(**{k: v for k, v in columns.items() if k != "total"}).values_list(*ROW, *columns, named=True)[: size + 1])
-        total = None if total is None else rows[0].total if rows else 0 if after is None else None
+        if "total" in columns:
+            total = rows[0].total if rows else 0 if after is None else None
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -136,12 +148,9 @@ def _ranked_rows(queryset, search, after, size, columns):
     counted and ranked in that same pass. Other searches are counted from the index alone
     (cheap), and the count decides how the page is found (WALK_FACTOR)."""
     from .filters import ranked, ranked_tiers
-    from .models import PublicCount
 
-    probe = (PublicCount.objects.filter(scope="", scope_key="", dimension="total", key="")
-             .annotate(query=Cast(search, TextField())).values_list("n", "query").first())
-    everything, query_text = probe or (0, "<")
-    if "<" in query_text or "!" in query_text:
+    everything, query_text = _probe(Cast(search, TextField()))
+    if query_text is None or "<" in query_text or "!" in query_text:
         matches = ranked(queryset, search).order_by("-rank", "-pk").annotate(**columns)
         if after is not None:
             return list(matches.filter(after).values_list(*ROW, "rank", *columns, named=True)[: size + 1]), None
@@ -151,8 +160,22 @@ def _ranked_rows(queryset, search, after, size, columns):
     titled, rest = ranked_tiers(queryset, search)
     if after is not None:
         titled, rest = titled.filter(after), rest.filter(after)
-    walk = total * total > WALK_FACTOR * (size + 1) * everything
+    walk = _walks(total, size, everything)
     newest = F("pk").desc() if walk else (F("pk") + 0).desc()  # "+ 0": no index order, so no walk
     titled = titled.order_by("-rank", "-pk").annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
     rest = rest.order_by(newest).annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
     return list(titled.union(rest, all=True).order_by("-rank", "-pk")[: size + 1]), total
+
+
+def _walks(matches: int, size: int, everything: int) -> bool:
+    return matches * matches > WALK_FACTOR * (size + 1) * everything
+
+
+def _probe(expression):
+    """(number of public incidents, ``expression``) in one indexed read. No total row means
+    nothing was ever published, so every set is empty."""
+    from .models import PublicCount
+
+    row = (PublicCount.objects.filter(scope="", scope_key="", dimension="total", key="")
+           .annotate(value=expression).values_list("n", "value").first())
+    return row or (0, None)

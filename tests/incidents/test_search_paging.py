@@ -103,3 +103,23 @@ def test_a_malformed_relevance_cursor_is_a_named_error(corpus, cursor):
     with pytest.raises(pagination.PageError) as error:
         pagination.paginate(filterset.qs, request.GET, search=filterset.search_query)
     assert error.value.field == "cursor"
+
+
+@pytest.mark.parametrize("walk_factor", [0, 10**9], ids=["walking the newest rows", "gathering from the index"])
+@pytest.mark.parametrize("size", [1, 4, 50])
+def test_a_list_with_several_filters_pages_newest_first_either_way(corpus, client, monkeypatch, walk_factor, size):
+    """Lists with several filters count first and then walk or gather (count_first); either
+    way the pages hold every match once, newest first, with the same count on each."""
+    from incidents.models import Incident
+
+    monkeypatch.setattr(pagination, "WALK_FACTOR", walk_factor)
+    want = [i.public_id for i in Incident.objects.public().filter(country="US", outcomes__type="arrested").distinct()
+            .order_by("-published_at", "-id")]
+    assert len(want) >= 10
+    got, counts, url = [], set(), f"/api/v1/incidents/?country=US&outcome=arrested&page_size={size}"
+    while url:
+        page = client.get(url).json()
+        got += [row["public_id"] for row in page["results"]]
+        counts.add(page["count"])
+        url = page["next"]
+    assert got == want and counts == {len(want)}
