@@ -224,13 +224,16 @@ def export_throughput(port, gunicorn_pid):
 
     sampler = threading.Thread(target=sample)
     sampler.start()
+    # Each export twice: the first read after minutes of load finds the stored records
+    # (300 MB at 100k) partly out of memory; the second is the steady figure. Both reported.
     results = {}
-    for fmt in ("csv", "jsonl"):
-        started = time.perf_counter()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/incidents/export.{fmt}", timeout=600) as response:
-            rows = sum(1 for _ in response)
-        elapsed = time.perf_counter() - started
-        results[fmt] = (rows - (1 if fmt == "csv" else 0), elapsed)
+    for attempt in ("first", "second"):
+        for fmt in ("csv", "jsonl"):
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/incidents/export.{fmt}", timeout=600) as response:
+                rows = sum(1 for _ in response)
+            elapsed = time.perf_counter() - started
+            results[f"{fmt} ({attempt} run)"] = (rows - (1 if fmt == "csv" else 0), elapsed)
     done.set()
     sampler.join()
     return results, before, peak[0]
@@ -344,7 +347,7 @@ def main():
         for fmt, (rows, seconds) in exports.items():
             report.append(f"- export.{fmt}: {rows:,} rows in {seconds:.1f} s = **{rows / seconds:,.0f} rows/s**")
         report.append(f"- largest gunicorn worker RSS: {rss_before / 1024:.0f} MiB before the exports, {rss_peak / 1024:.0f} MiB at peak during them")
-        log("\n".join(report[-3:]))
+        log("\n".join(report[-5:]))
 
         if not args.no_datasette:
             db_path = ROOT / ".bench-venv" / "incidents.db"
