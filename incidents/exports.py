@@ -1,6 +1,7 @@
 """Streaming exports of any filtered set of public incidents, in constant memory.
 
-CSV rows are written by PostgreSQL's COPY; JSON Lines come whole from PostgreSQL (record_sql.py), in the public record format.
+Both stream text PostgreSQL made and stored beside each public record: a CSV line
+(``LINES_SQL``) and the JSON record (record_sql.py), rebuilt on every change.
 """
 
 import csv
@@ -40,15 +41,32 @@ class _Echo:
         return value
 
 
-CSV_SQL = """
-SELECT i.public_id, %s || '/incidents/' || i.public_id || '/', i.title,
-    CASE WHEN i.incident_date IS NULL THEN NULL WHEN i.date_precision = 'year' THEN to_char(i.incident_date, 'YYYY')
-         WHEN i.date_precision = 'month' THEN to_char(i.incident_date, 'YYYY-MM') ELSE to_char(i.incident_date, 'YYYY-MM-DD') END,
-    i.country, NULLIF(i.region, ''), NULLIF(i.city, ''), sy.slugs, sy.vendors, op.slugs,
-    i.identification_mode, i.error_type, NULLIF(array_to_string(i.contributing_factors, '; '), ''), NULLIF(i.reference_database, ''),
-    i.human_review::text, i.sole_basis::text, i.affected_count, i.affected_minor::text, oc.types, oc.days, so.n, so.urls, i.version, {published}
-FROM (SELECT b.id, row_number() OVER () AS ord FROM ({base}) AS b) AS ids
-JOIN incidents_incident i ON i.id = ids.id
+def _field(expression: str) -> str:
+    """One CSV field of a text expression, quoted as the csv module and COPY would: empty
+    for NULL; in double quotes (doubled inside) when empty or holding a comma, quote or
+    line break."""
+    return (f"CASE WHEN ({expression}) IS NULL THEN '' WHEN ({expression}) = '' OR ({expression}) ~ '[\",\\r\\n]' "
+            f"THEN '\"' || replace(({expression}), '\"', '\"\"') || '\"' ELSE ({expression}) END")
+
+
+# Every column after public_id and url, as SQL over an incident ``i`` and the aggregates below.
+_COLUMNS = [
+    "i.title",
+    "CASE WHEN i.incident_date IS NULL THEN NULL WHEN i.date_precision = 'year' THEN to_char(i.incident_date, 'YYYY') "
+    "WHEN i.date_precision = 'month' THEN to_char(i.incident_date, 'YYYY-MM') ELSE to_char(i.incident_date, 'YYYY-MM-DD') END",
+    "i.country", "NULLIF(i.region, '')", "NULLIF(i.city, '')", "sy.slugs", "sy.vendors", "op.slugs",
+    "i.identification_mode", "i.error_type", "NULLIF(array_to_string(i.contributing_factors, '; '), '')", "NULLIF(i.reference_database, '')",
+    "i.human_review::text", "i.sole_basis::text", "i.affected_count::text", "i.affected_minor::text", "oc.types", "oc.days::text",
+    "so.n::text", "so.urls", "i.version::text",
+    "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+]
+
+# The stored CSV line of each public incident of %s (a list of ids), without its first two
+# fields (public id and page address, which depends on the site's address): one statement,
+# run wherever the stored record is rebuilt (record_sql.refresh_public_json).
+LINES_SQL = f"""
+SELECT i.id, {" || ',' || ".join(_field(c) for c in _COLUMNS)}
+FROM incidents_incident i
 LEFT JOIN LATERAL (
     SELECT string_agg(s.slug, '; ' ORDER BY s.slug) AS slugs, string_agg(DISTINCT v.slug, '; ') AS vendors
     FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
@@ -62,39 +80,36 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT count(*) AS n, string_agg(s.url, ' | ' ORDER BY l.position, l.id) AS urls
     FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id WHERE l.incident_id = i.id) AS so ON true
-ORDER BY ids.ord
+WHERE i.id = ANY(%s) AND i.status = 'published'
 """
 
 
-def csv_rows(queryset, site_url: str = "") -> Iterator[bytes]:
-    """Yield the CSV: the header, then blocks of rows written by PostgreSQL's COPY.
+def _quote(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if not value or any(c in value for c in ',"\r\n') else value
+
+
+def csv_rows(queryset, site_url: str = "", chunk_size: int = 2000) -> Iterator[str]:
+    """Yield the CSV: the header, then one line per incident of ``queryset``, in its order.
 
     The same columns in the same form as CSV_COLUMNS says (empty for unknown, true/false,
-    '; '-joined lists). COPY formats and quotes the rows itself, which is what makes a
-    100,000-row export take seconds; ``queryset`` decides which rows and their order.
+    '; '-joined lists). Each public incident keeps its line ready (``Incident.public_csv``,
+    rebuilt with its stored record), so an export streams stored text through a
+    server-side cursor, as the JSON Lines export does; a line a missed refresh left out is
+    made on the spot rather than skipped.
     """
-    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
-    header = csv.writer(_Echo(), lineterminator="\n").writerow(CSV_HEADER)
-    yield header.encode()
-    try:
-        base, params = queryset.values("id").query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (e.g. an impossible value): just the header
-        return
-    published = "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
-    sql = CSV_SQL.format(base=base, published=published)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", [site_url, *params]) as copy:
-        # COPY sends one message per row: gather them into larger blocks here, once.
-        buffer, size = [], 0
-        for block in copy:
-            buffer.append(block)
-            size += len(block)
-            if size >= 256 * 1024:
-                yield b"".join(buffer)
-                buffer, size = [], 0
-        if buffer:
-            yield b"".join(buffer)
+    yield csv.writer(_Echo(), lineterminator="\n").writerow(CSV_HEADER)
+    prefix = f"{site_url}/incidents/"
+    for incident_id, public_id, line in queryset.values_list("id", "public_id", "public_csv").iterator(chunk_size=chunk_size):
+        if line is None:
+            with connection.cursor() as cursor:
+                cursor.execute(LINES_SQL, [[incident_id]])
+                row = cursor.fetchone()
+            if row is None:
+                continue
+            line = row[1]
+        yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\n"
 
 
 def jsonl_rows(queryset) -> Iterator[str]:

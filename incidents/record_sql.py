@@ -148,6 +148,7 @@ def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
     The record's row in the public facts table (what lists filter and count on) is rewritten
     here too, so the two cannot disagree.
     """
+    from .exports import LINES_SQL
     from .facts import refresh as refresh_facts
 
     for chunk in _chunks(incident_ids, chunk_size):
@@ -157,6 +158,9 @@ def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
             cursor.execute("UPDATE incidents_incident SET public_json = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_json IS NOT NULL",
                            [chunk])
             cursor.execute(SUMMARIES_SQL, [chunk])  # NULL where public_json is
+            cursor.execute(f"UPDATE incidents_incident AS u SET public_csv = r.line FROM ({LINES_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
+            cursor.execute("UPDATE incidents_incident SET public_csv = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_csv IS NOT NULL",
+                           [chunk])
 
 
 def refresh_all(progress=None) -> int:
