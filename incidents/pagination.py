@@ -98,10 +98,15 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
         cursor_kind, key, last_id = decode(cursor)
         if cursor_kind != kind:
             raise PageError("cursor", "This cursor belongs to another ordering.")
-        if kind == "r":
-            if not isinstance(key, (int, float)) or isinstance(key, bool) or not isinstance(last_id, int):
-                raise PageError("cursor", "This cursor is not valid.")
-            after = Q(rank__lt=key) | Q(rank=key, pk__lt=last_id)
+        if kind == "r":  # key: [rank, published_at]
+            try:
+                rank, when = key
+                when = datetime.datetime.fromisoformat(when)
+                if isinstance(rank, bool) or not isinstance(rank, (int, float)) or not isinstance(last_id, int):
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise PageError("cursor", "This cursor is not valid.") from None
+            after = Q(rank__lt=rank) | Q(rank=rank, published_at__lt=when) | Q(rank=rank, published_at=when, pk__lt=last_id)
         else:
             try:
                 key = datetime.datetime.fromisoformat(key)
@@ -124,9 +129,7 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
             queryset = queryset.annotate(total=total)  # over the whole set: before the cursor's filter
         if after is not None:
             queryset = queryset.filter(after)
-        # "+ 0 s": ordered by an expression no index gives, so the planner gathers and sorts.
-        when = F("published_at") if walk else ExpressionWrapper(F("published_at") + datetime.timedelta(0), output_field=DateTimeField())
-        queryset = queryset.order_by(when.asc(), "pk") if kind == "o" else queryset.order_by(when.desc(), "-pk")
+        queryset = queryset.order_by(*_by_publication(walk, newest_first=kind != "o"))
         rows = list(queryset.annotate(**{k: v for k, v in columns.items() if k != "total"}).values_list(*ROW, *columns, named=True)[: size + 1])
         if "total" in columns:
             total = rows[0].total if rows else 0 if after is None else None
@@ -134,7 +137,7 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        key = last.rank if kind == "r" else last.published_at.isoformat()
+        key = [last.rank, last.published_at.isoformat()] if kind == "r" else last.published_at.isoformat()
         next_cursor = encode([kind, key, last.pk])
     return Page(rows, next_cursor, total)
 
@@ -151,7 +154,7 @@ def _ranked_rows(queryset, search, after, size, columns):
 
     everything, query_text = _probe(Cast(search, TextField()))
     if query_text is None or "<" in query_text or "!" in query_text:
-        matches = ranked(queryset, search).order_by("-rank", "-pk").annotate(**columns)
+        matches = ranked(queryset, search).order_by("-rank", "-published_at", "-pk").annotate(**columns)
         if after is not None:
             return list(matches.filter(after).values_list(*ROW, "rank", *columns, named=True)[: size + 1]), None
         rows = list(matches.annotate(match_count=Window(Count("pk"))).values_list(*ROW, "rank", *columns, "match_count", named=True)[: size + 1])
@@ -161,10 +164,17 @@ def _ranked_rows(queryset, search, after, size, columns):
     if after is not None:
         titled, rest = titled.filter(after), rest.filter(after)
     walk = _walks(total, size, everything)
-    newest = F("pk").desc() if walk else (F("pk") + 0).desc()  # "+ 0": no index order, so no walk
-    titled = titled.order_by("-rank", "-pk").annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
-    rest = rest.order_by(newest).annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
-    return list(titled.union(rest, all=True).order_by("-rank", "-pk")[: size + 1]), total
+    rest = rest.order_by(*_by_publication(walk))
+    titled = titled.order_by("-rank", "-published_at", "-pk").annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
+    rest = rest.annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
+    return list(titled.union(rest, all=True).order_by("-rank", "-published_at", "-pk")[: size + 1]), total
+
+
+def _by_publication(walk: bool, newest_first: bool = True):
+    """Publication order: along the publication index (a walk), or by an expression no index
+    gives ("+ 0 s"), so the planner gathers the matches and sorts them."""
+    when = F("published_at") if walk else ExpressionWrapper(F("published_at") + datetime.timedelta(0), output_field=DateTimeField())
+    return (when.desc(), F("pk").desc()) if newest_first else (when.asc(), F("pk").asc())
 
 
 def _walks(matches: int, size: int, everything: int) -> bool:

@@ -3,12 +3,17 @@ rule defines (title matches by ts_rank, then the rest newest first), and the sam
 every page, whichever way pagination finds the page: walking the newest rows, gathering
 the matches from the index, or (phrases and exclusions) one pass that ranks and counts."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
+from django.utils import timezone
 
 from incidents import pagination, selectors
 from incidents.filters import IncidentFilter
+from incidents.models import Incident
+from incidents.record_sql import refresh_public_json
 from tests.factories import publish_new
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def corpus(moderator):
-    """Records with the words in the title (once or twice), only in the narrative, or nowhere."""
+    """Records with the words in the title (once or twice), only in the narrative, or nowhere;
+    published in an order unlike their ids (the rest of the matches come newest published first)."""
     made = []
     for n in range(4):
         made.append(publish_new(moderator, title=f"Turnstile camera flagged a commuter, case {n}", narrative="Stopped at the gate."))
@@ -26,6 +32,11 @@ def corpus(moderator):
     for n in range(3):
         made.append(publish_new(moderator, title=f"Unrelated arrest {n}", narrative="Nothing to see."))
     made.append(publish_new(moderator, title="A camera by a turnstile", narrative="Words apart, not the phrase."))
+    # Publication times out of id order, some equal (as imported records keep their own).
+    start = timezone.now()
+    for n, incident in enumerate(made):
+        Incident.objects.filter(pk=incident.pk).update(published_at=start - timedelta(minutes=(n * 7) % 11))
+    refresh_public_json([incident.pk for incident in made])
     return made
 
 
@@ -35,7 +46,7 @@ def expected(q: str) -> list[int]:
         cursor.execute(
             "SELECT incident_id, CASE WHEN headline @@ websearch_to_tsquery('english', %s)"
             " THEN ts_rank(headline, websearch_to_tsquery('english', %s))::float8 ELSE 0 END AS r"
-            " FROM incidents_publicfacts WHERE document @@ websearch_to_tsquery('english', %s) ORDER BY r DESC, incident_id DESC",
+            " FROM incidents_publicfacts WHERE document @@ websearch_to_tsquery('english', %s) ORDER BY r DESC, published_at DESC, incident_id DESC",
             [q, q, q])
         return [row[0] for row in cursor.fetchall()]
 
@@ -62,6 +73,7 @@ def test_a_word_search_pages_in_rank_order(corpus, monkeypatch, walk_factor, siz
     assert len(want) == 12  # five in the title, six in the narrative, one with the words apart
     titled = {r.pk for r in corpus[:5]}
     assert set(want[:5]) == titled and want[0] == corpus[4].pk  # twice in the title ranks first
+    assert want[5:] != sorted(want[5:], reverse=True)  # the rest by publication, not by id
     got, totals = pages("turnstile camera", size)
     assert got == want
     assert totals == {12}
@@ -110,8 +122,6 @@ def test_a_malformed_relevance_cursor_is_a_named_error(corpus, cursor):
 def test_a_list_with_several_filters_pages_newest_first_either_way(corpus, client, monkeypatch, walk_factor, size):
     """Lists with several filters count first and then walk or gather (count_first); either
     way the pages hold every match once, newest first, with the same count on each."""
-    from incidents.models import Incident
-
     monkeypatch.setattr(pagination, "WALK_FACTOR", walk_factor)
     want = [i.public_id for i in Incident.objects.public().filter(country="US", outcomes__type="arrested").distinct()
             .order_by("-published_at", "-id")]
