@@ -97,18 +97,11 @@ def csv_rows(queryset, site_url: str = "", chunk_size: int = 2000) -> Iterator[s
     server-side cursor, as the JSON Lines export does; a line a missed refresh left out is
     made on the spot rather than skipped.
     """
-    from django.db import connection
+    from .record_sql import stored_texts
 
     yield csv.writer(_Echo(), lineterminator="\n").writerow(CSV_HEADER)
     prefix = f"{site_url}/incidents/"
-    for incident_id, public_id, line in queryset.values_list("id", "public_id", "public_csv").iterator(chunk_size=chunk_size):
-        if line is None:
-            with connection.cursor() as cursor:
-                cursor.execute(LINES_SQL, [[incident_id]])
-                row = cursor.fetchone()
-            if row is None:
-                continue
-            line = row[1]
+    for public_id, line in stored_texts(queryset, "public_csv", LINES_SQL, "public_id", chunk_size=chunk_size):
         yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\n"
 
 

@@ -182,18 +182,24 @@ def records_by_id(incident_ids) -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
-def json_lines(queryset, chunk_size: int = 2000) -> Iterator[str]:
-    """Yield one JSON line per public record of ``queryset``, in its order, in flat memory.
-
-    Reads the stored records through a server-side cursor; a record without one (which a
-    missed refresh would leave) is built on the spot rather than skipped.
-    """
-    for incident_id, line in queryset.values_list("id", "public_json").iterator(chunk_size=chunk_size):
-        if line is None:
+def stored_texts(queryset, column: str, build_sql: str, *fields, chunk_size: int = 2000) -> Iterator[tuple]:
+    """Yield (*fields, text) per incident of ``queryset``, in its order, in flat memory: the
+    text stored in ``column`` (through a server-side cursor), or, where a missed refresh left
+    none, the text ``build_sql`` (one of the statements that fill it) makes for it now;
+    an incident it makes none for is skipped."""
+    for incident_id, *values, text in queryset.values_list("id", *fields, column).iterator(chunk_size=chunk_size):
+        if text is None:
             with connection.cursor() as cursor:
-                cursor.execute(RECORDS_SQL, [[incident_id]])
+                cursor.execute(build_sql, [[incident_id]])
                 row = cursor.fetchone()
             if row is None:
                 continue
-            line = row[1]
+            text = row[1]
+        yield (*values, text)
+
+
+def json_lines(queryset, chunk_size: int = 2000) -> Iterator[str]:
+    """Yield one JSON line per public record of ``queryset``, in its order, in flat memory
+    (the stored records; one missing is built on the spot rather than skipped)."""
+    for (line,) in stored_texts(queryset, "public_json", RECORDS_SQL, chunk_size=chunk_size):
         yield line + "\n"
