@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents import corrections, drafts, duplicates, moderation
+from incidents import corrections, duplicates, moderation
 from incidents.choices import OPEN_STATES, Status
 from incidents.interchange import public_record
 from incidents.choices import RequestState
@@ -84,7 +84,10 @@ class QueueDetail(ModeratorView):
 
 
 def _result(incident):
-    return {"status": incident.status, "public_id": incident.public_id, "version": incident.version}
+    result = {"status": incident.status, "public_id": incident.public_id, "version": incident.version}
+    if hasattr(incident, "redacted_fields"):
+        result["changed_fields"] = incident.redacted_fields
+    return result
 
 
 def _valid(serializer_class, request):
@@ -103,8 +106,7 @@ SUBMISSION_ACTIONS = {
 
 
 def _correct(incident, user, data):
-    changes = drafts.validate_draft(data["changes"], partial=True)
-    return moderation.correct(incident, user, changes, data["note"])
+    return moderation.correct(incident, user, data["changes"], data["note"])
 
 
 def _merge(incident, user, data):
@@ -115,12 +117,12 @@ def _merge(incident, user, data):
 
 
 def _redact(incident, user, data):
-    changes = drafts.validate_draft(data["changes"], partial=True)
-    return moderation.redact(incident, user, changes, data["note"])
+    incident = moderation.redact(incident, user, data["note"], remove=data.get("remove"), changes=data.get("changes"))
+    return incident
 
 
 INCIDENT_ACTIONS = {
-    "redact": (s.CorrectInput, _redact),
+    "redact": (s.RedactInput, _redact),
     "merge": (s.MergeInput, _merge),
     "withdraw": (s.ReasonInput, lambda i, u, d: moderation.withdraw(i, u, d["reason"], expected_status=d.get("expected_status"))),
     "correct": (s.CorrectInput, _correct),
@@ -179,13 +181,13 @@ def _decided(req, incident_version):
     return {"id": req.pk, "state": req.state, "public_id": req.incident.public_id, "version": incident_version}
 
 
-@extend_schema(tags=["moderation"], request=s.CorrectInput, responses={200: s.RequestDecision, **MOD_ERRORS},
+@extend_schema(tags=["moderation"], request=s.AcceptInput, responses={200: s.RequestDecision, **MOD_ERRORS},
                summary="Accept a request: a new public version (a redaction for a removal request) with its note")
 class AcceptCorrectionRequest(ModeratorView):
     def post(self, request, pk):
         req = get_object_or_404(CorrectionRequest.objects.select_related("incident"), pk=pk)
-        data = _valid(s.CorrectInput, request)
-        incident = corrections.accept(req, request.user, data["changes"], data["note"])
+        data = _valid(s.AcceptInput, request)
+        incident = corrections.accept(req, request.user, data.get("changes") or {}, data["note"], remove=data.get("remove"))
         return Response(_decided(req, incident.version))
 
 

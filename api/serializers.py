@@ -282,6 +282,25 @@ class CorrectInput(serializers.Serializer):
     note = serializers.CharField(max_length=5000, help_text="The public correction note: what changed and why.")
 
 
+class RedactInput(serializers.Serializer):
+    remove = serializers.ListField(child=serializers.CharField(max_length=500, trim_whitespace=True), max_length=20, required=False,
+                                   help_text="Texts to remove (a name, an address) wherever they occur in the record, its citations and its history.")
+    changes = serializers.DictField(required=False, help_text="Fields to set as well, as in a submission; plus affected_name_public.")
+    note = serializers.CharField(max_length=5000, help_text="The public note: why details were removed (without repeating them).")
+
+    def validate(self, attrs):
+        if not attrs.get("remove") and not attrs.get("changes"):
+            raise serializers.ValidationError({"remove": ["Say what to remove: the name or details, as they appear in the record."]})
+        return attrs
+
+
+class AcceptInput(serializers.Serializer):
+    changes = serializers.DictField(required=False, default=dict, help_text="Fields to change, as in a submission; plus affected_name_public.")
+    remove = serializers.ListField(child=serializers.CharField(max_length=500), max_length=20, required=False,
+                                   help_text="For a removal request: texts to remove wherever they occur (see the redact action).")
+    note = serializers.CharField(max_length=5000, help_text="The public correction note: what changed and why.")
+
+
 class ModerationEventOut(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = serializers.CharField(allow_null=True)
@@ -319,6 +338,8 @@ class ActionResult(serializers.Serializer):
     status = serializers.ChoiceField(choices=choices.Status.choices)
     public_id = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
+    changed_fields = serializers.ListField(child=serializers.CharField(), required=False,
+                                           help_text="After a redaction: the public fields that changed, e.g. title, sources.0.title.")
 
 
 class CorrectionRequestCreated(serializers.Serializer):

@@ -1,13 +1,16 @@
-"""The Django admin for moderators. Every status change goes through incidents.moderation."""
+"""The Django admin for moderators. Every change, of status or content, goes through the
+moderation services (``incidents.moderation``); what cannot be routed through them
+(sources and outcomes rows, history) is read-only here."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from . import moderation
-from .choices import OPEN_STATES, Action, Status
+from . import drafts, moderation, records
+from .choices import OPEN_STATES, Status
 from .models import (
     Incident,
     IncidentSource,
@@ -20,34 +23,35 @@ from .models import (
     Submission,
     System,
 )
-from .records import AFFECTED_FIELDS, SCALAR_FIELDS
+from .records import SCALAR_FIELDS
 
 
-class ReadOnlyWhenPublished:
-    """Inlines editable on drafts only: a published record changes through a correction."""
+class ReadOnlyInline:
+    """Sources and outcomes change through a submission, an answer or a correction (the
+    moderation services), never by editing rows here."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or obj.status in OPEN_STATES)
+        return False
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or obj.status in OPEN_STATES)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.status in OPEN_STATES)
+        return False
 
 
-class SourceInline(ReadOnlyWhenPublished, admin.TabularInline):
+class SourceInline(ReadOnlyInline, admin.TabularInline):
     model = IncidentSource
     extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["position", "source"]
+    fields = ["position", "source", "title", "publisher", "source_type"]
+    readonly_fields = fields
 
 
-class OutcomeInline(ReadOnlyWhenPublished, admin.StackedInline):
+class OutcomeInline(ReadOnlyInline, admin.StackedInline):
     model = Outcome
     extra = 0
     fields = [("type", "date", "date_precision"), "detail", ("days", "amount", "currency"), "sources", "position"]
-    autocomplete_fields = ["sources"]
+    readonly_fields = ["type", "date", "date_precision", "detail", "days", "amount", "currency", "sources", "position"]
 
 
 class ProposedNameInline(admin.TabularInline):
@@ -74,7 +78,22 @@ class EventInline(admin.TabularInline):
         return False
 
 
+AFFECTED_KEYS = {"affected_count": "count", "affected_minor": "has_minor", "affected_name": "name"}
+
+
+def _as_sent(value):
+    """A cleaned form value as the API would receive it (dates as text, records as slugs)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "all") or isinstance(value, (list, tuple)) and value and hasattr(value[0], "slug"):
+        return [o.slug for o in value]
+    return value
+
+
 class IncidentAdminForm(forms.ModelForm):
+    """The record's fields, validated with the same rules and messages as the API
+    (``records.validate_changes``), then written by the moderation services."""
+
     correction_note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when changing a published record: the public note saying what changed and why.",
@@ -83,6 +102,40 @@ class IncidentAdminForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = "__all__"
+
+    def draft_changes(self) -> dict:
+        """The changed fields as draft fields (what the API's correct action takes)."""
+        changes = {}
+        for field in self.changed_data:
+            value = _as_sent(self.cleaned_data.get(field))
+            if field in SCALAR_FIELDS or field in ("systems", "operators"):
+                changes[field] = value
+            elif field in AFFECTED_KEYS:
+                changes.setdefault("affected", {})[AFFECTED_KEYS[field]] = value
+            elif field == "affected_name_public":
+                changes["affected_name_public"] = value
+        if "incident_date" in changes and "date_precision" not in changes:
+            changes["date_precision"] = self.cleaned_data.get("date_precision")
+        return changes
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.changes = self.draft_changes()
+        if not self.changes:
+            return cleaned
+        try:
+            records.validate_changes(self.changes)
+        except DRFValidationError as exc:
+            for path, messages_ in drafts.flatten_errors(exc.detail).items():
+                top = path.split(".")[0]
+                field = {"affected": "affected_" + {"count": "count", "has_minor": "minor", "name": "name"}.get(path.split(".")[-1], "name")}.get(top, top)
+                for message in messages_:
+                    self.add_error(field if field in self.fields else None, message)
+        if self.instance.status == Status.PUBLISHED and not (cleaned.get("correction_note") or "").strip():
+            self.add_error("correction_note", "Write the public correction note: what changed and why.")
+        return cleaned
 
 
 class ReasonForm(forms.Form):
@@ -153,45 +206,61 @@ class IncidentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # incidents are never deleted: withdraw or merge instead
 
+    def has_add_permission(self, request):
+        return False  # records start as a submission or an import
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status not in (*OPEN_STATES, Status.PUBLISHED):
+            return [f.name for f in Incident._meta.fields if f.editable] + ["systems", "operators", *self.readonly_fields]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        """Write drafts directly, with an edit row in the history; correct published records as a new version."""
-        if not change:
-            raise ValidationError("Create incidents through a submission or an import.")
-        if obj.status == Status.PUBLISHED:
-            changes = {}
-            for field in form.changed_data:
-                if field in SCALAR_FIELDS:
-                    changes[field] = form.cleaned_data[field]
-                elif field.startswith("affected_"):
-                    key = {v: k for k, v in AFFECTED_FIELDS.items()}[field]
-                    changes.setdefault("affected", {})[key] = form.cleaned_data[field]
-            self._correction = changes
+        """Write through the moderation services, never the model: a draft's edit is
+        ``edit_draft``, a published record's is ``correct`` (a new public version)."""
+        request._admin_failed = None
+        changes = getattr(form, "changes", None)
+        if not changes:
             return
-        obj.save()
-        self._correction = None
-        if form.changed_data:
-            ModerationEvent.objects.create(incident=obj, actor=request.user, action=Action.EDIT, from_status=obj.status,
-                                           to_status=obj.status, changes={"fields": form.changed_data})
+        try:
+            if obj.status == Status.PUBLISHED:
+                moderation.correct(obj, request.user, changes, form.cleaned_data.get("correction_note", ""))
+            else:
+                moderation.edit_draft(obj, request.user, changes)
+        except (ValidationError, DRFValidationError, moderation.ModerationError) as exc:
+            detail = getattr(exc, "message_dict", None) or getattr(exc, "detail", None) or str(exc)
+            request._admin_failed = f"Not saved: {detail}"
 
     def save_related(self, request, form, formsets, change):
-        correction = getattr(self, "_correction", None)
-        if correction is None:
-            super().save_related(request, form, formsets, change)
-            return
-        relations = {f: [o.slug for o in form.cleaned_data[f]] for f in ("systems", "operators") if f in form.changed_data}
-        correction.update(relations)
-        if correction:
-            try:
-                moderation.correct(form.instance, request.user, correction, form.cleaned_data.get("correction_note", ""))
-            except (ValidationError, moderation.ModerationError) as exc:
-                self.message_user(request, f"Not saved: {getattr(exc, 'message_dict', exc)}", messages.ERROR)
+        """Nothing: the service wrote the systems and operators; inlines are read-only."""
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "_admin_failed", None):
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        failed = getattr(request, "_admin_failed", None)
+        if failed:
+            self.message_user(request, failed, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    """Shared sources, for looking up; they come in with citations and change only through them."""
+
     list_display = ["__str__", "publisher", "source_type", "published_date"]
     list_filter = ["source_type"]
     search_fields = ["url", "title", "publisher"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(System)

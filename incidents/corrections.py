@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from . import drafts, moderation
 from .choices import Action, RequestKind, RequestState, SubmitterRole
-from .models import CorrectionRequest, Incident, ModerationEvent
+from .models import CorrectionRequest, Incident
 
 
 class CorrectionRequestIn(drafts.StrictSerializer):
@@ -59,24 +59,25 @@ def _tell(req: CorrectionRequest, subject: str, body: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [req.contact_email], fail_silently=True), robust=True)
 
 
-def accept(req: CorrectionRequest, actor, changes: dict, note: str) -> Incident:
-    """Apply the change as a new public version: a redaction for a removal request, else a correction."""
+def accept(req: CorrectionRequest, actor, changes: dict, note: str, *, remove=None) -> Incident:
+    """Apply the change as a new public version: a redaction for a removal request (``remove``
+    lists the texts to take out everywhere, ``changes`` optional fields to set), else a
+    correction (``changes`` as sent; validated by the moderation service)."""
     if not moderation.is_moderator(actor):
         raise moderation.NotAModerator("Only moderators can do this.")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Write the public correction note: what changed and why."})
-    attrs = drafts.validate_draft(changes, partial=True) if changes else {}
     with transaction.atomic():
         current = CorrectionRequest.objects.select_for_update().get(pk=req.pk)
         if current.state != RequestState.OPEN:
             raise moderation.Conflict(f"Another moderator already {current.get_state_display().lower()} this request.")
         if req.kind == RequestKind.REMOVAL:
-            incident = moderation.redact(req.incident, actor, attrs, note)
+            incident = moderation.redact(req.incident, actor, note, remove=remove, changes=changes)
         else:
-            if not attrs:
+            if not changes:
                 raise ValidationError({"changes": "Say what to change; to refuse the request, decline it with a reason."})
-            incident = moderation.correct(req.incident, actor, attrs, note)
+            incident = moderation.correct(req.incident, actor, changes, note)
         decided = _decide(req.pk, actor, RequestState.ACCEPTED, note, incident.version)
         _tell(decided, f"Your request about {incident.public_id} was accepted",
               f"Thank you. The record {incident.public_id} now reads differently (version {incident.version}).\n\n"
@@ -93,9 +94,8 @@ def decline(req: CorrectionRequest, actor, reason: str) -> CorrectionRequest:
         raise ValidationError({"reason": "Give the reason; the requester receives it if they left an address."})
     with transaction.atomic():
         decided = _decide(req.pk, actor, RequestState.DECLINED, reason)
-        ModerationEvent.objects.create(incident=req.incident, actor=actor, action=Action.DECLINE_REQUEST,
-                                       from_status=req.incident.status, to_status=req.incident.status, reason=reason,
-                                       changes={"request": req.pk})
+        moderation.record_event(req.incident, Action.DECLINE_REQUEST, actor, from_status=req.incident.status, reason=reason,
+                                changes={"request": req.pk})
         _tell(decided, f"Your request about {req.incident.public_id}",
               f"We looked at your request and did not change the record {req.incident.public_id}.\n\nReason: {reason}\n")
     return decided

@@ -23,10 +23,10 @@ INSERT INTO incidents_publicfacts (
     document, headline)
 SELECT i.id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
     i.identification_mode, i.error_type, i.affected_minor,
-    CASE WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
-                      WHERE l.incident_id = i.id AND s.source_type = ANY(%(official)s)) THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
-         WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
-                      WHERE l.incident_id = i.id AND s.source_type = ANY(%(reported)s)) THEN '{EvidenceLevel.REPORTED.value}'
+    CASE WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l
+                      WHERE l.incident_id = i.id AND l.source_type = ANY(%(official)s)) THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
+         WHEN EXISTS (SELECT 1 FROM incidents_incidentsource l
+                      WHERE l.incident_id = i.id AND l.source_type = ANY(%(reported)s)) THEN '{EvidenceLevel.REPORTED.value}'
          ELSE '{EvidenceLevel.TESTIMONY_ONLY.value}' END,
     i.contributing_factors,
     ARRAY(SELECT DISTINCT l.system_id FROM incidents_incident_systems l WHERE l.incident_id = i.id ORDER BY 1),

@@ -74,8 +74,8 @@ def with_record_data(queryset):
     operators = Incident.operators.through.objects.filter(**mine).order_by("organization__name", "organization_id").values(json=JSONObject(
         slug="organization__slug", name="organization__name", kind="organization__kind", country="organization__country"))
     sources = IncidentSource.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
-        id="source_id", url="source__url", title="source__title", publisher="source__publisher", published_date="source__published_date",
-        date_precision="source__date_precision", language="source__language", source_type="source__source_type",
+        id="source_id", url="source__url", title="title", publisher="publisher", published_date="published_date",
+        date_precision="date_precision", language="language", source_type="source_type",
         preserved_at="source__preserved__fetched_at", preserved_status="source__preserved__http_status",
         preserved_final_url="source__preserved__final_url", preserved_type="source__preserved__content_type",
         preserved_sha256="source__preserved__sha256", dead_since="source__dead_since", changed_since="source__changed_at"))
@@ -416,7 +416,7 @@ def _analyze_imported_tables():
 
 
 def _import_batch(batch, names, actor, now):
-    from .records import _scalar_values, refresh_search_vectors, snapshot_many
+    from .records import _scalar_values, citation_values, refresh_search_vectors, snapshot_many
 
     incidents = []
     for attrs in batch:
@@ -451,8 +451,11 @@ def _import_batch(batch, names, actor, now):
     links, outcomes, outcome_sources, sys_links, op_links = [], [], [], [], []
     for incident, attrs in zip(incidents, batch):
         ordered = [existing[normalize_url(s["url"])] for s in attrs["sources"]]
-        for position, source in enumerate(dict.fromkeys(ordered)):
-            links.append(IncidentSource(incident=incident, source=source, position=position))
+        cited = set()
+        for position, (source, row) in enumerate(zip(ordered, attrs["sources"])):
+            if source.pk not in cited:
+                cited.add(source.pk)
+                links.append(IncidentSource(incident=incident, source=source, position=position, **citation_values(row)))
         for position, row in enumerate(attrs.get("outcomes") or []):
             outcome = Outcome(incident=incident, position=position, type=row["type"], date=row.get("date"),
                               date_precision=row.get("date_precision") or "day", detail=row.get("detail") or "",
@@ -475,10 +478,11 @@ def _import_batch(batch, names, actor, now):
     from .record_sql import refresh_public_json
 
     refresh_public_json(ids)
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    ModerationEvent.objects.bulk_create([
-        ModerationEvent(incident=i, actor_id=actor_id, action=choices.Action.IMPORT, from_status="", to_status=i.status,
-                        reason=i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Imported.")
+    from .moderation import record_events
+
+    record_events([
+        {"incident": i, "actor": actor, "action": choices.Action.IMPORT, "to_status": i.status,
+         "reason": i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Imported."}
         for i in incidents
     ])
     snapshots = snapshot_many(ids)

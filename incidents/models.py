@@ -224,7 +224,12 @@ class Incident(models.Model):
 
 
 class Source(models.Model):
-    """A public document about one or more incidents; shared, never copied per incident."""
+    """A public document about one or more incidents; shared, never copied per incident.
+
+    Its title, publisher, date and type are what the first citation said, kept for the
+    moderators and the preservation worker; no record shows them: a record shows its own
+    citation (``IncidentSource``).
+    """
 
     url = models.URLField("URL", max_length=2000)
     normalized_url = models.CharField(max_length=2000, unique=True, editable=False)
@@ -365,9 +370,24 @@ class PublicCount(models.Model):
 
 
 class IncidentSource(models.Model):
+    """One record's citation of a shared source.
+
+    The source (its URL, preserved copy and link checks) is shared by every record citing
+    it; what a record *says* about it (title, publisher, date, type, language) belongs to
+    the citation, so it is moderated with the record: a draft citing the same URL, a
+    preservation fetch or another record's correction never changes what a published
+    record shows, and a redaction can remove a name from this record's citations alone.
+    """
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="source_links")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_links")
     position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField("title", max_length=500, blank=True)
+    publisher = models.CharField("publisher", max_length=200, blank=True)
+    published_date = models.DateField("published", null=True, blank=True)
+    date_precision = models.CharField("date precision", max_length=5, choices=choices.DatePrecision.choices, default=choices.DatePrecision.DAY)
+    language = models.CharField("language", max_length=12, blank=True)
+    source_type = models.CharField("type", max_length=30, choices=choices.SourceType.choices, default=choices.SourceType.NEWS)
 
     class Meta:
         ordering = ["position", "id"]
@@ -510,6 +530,21 @@ class IncidentVersion(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["incident", "number"], name="incident_version_once")]
+
+
+class PublicVersion(models.Model):
+    """The version of everything the public can read: one row, advanced in the same
+    transaction as every change to a public record (``record_sql.refresh_public_json``, the
+    one writer of the public copies) and never by a draft. The public response cache is
+    keyed on it and Last-Modified is its time.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="public_version_one_row", condition=Q(id=1))]
 
 
 class PublicIdCounter(models.Model):

@@ -61,6 +61,7 @@ TRANSITIONS: dict[str, Move] = {
     Action.MERGE: Move((Status.PUBLISHED,), Status.MERGED),
     Action.CORRECT: Move((Status.PUBLISHED,), Status.PUBLISHED),
     Action.REDACT: Move((Status.PUBLISHED,), Status.PUBLISHED),
+    Action.EDIT: Move((Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED), ""),  # a draft's content, not its status
 }
 
 
@@ -77,15 +78,42 @@ def is_moderator(user) -> bool:
 
 def allowed_actions(incident: Incident) -> list[str]:
     """Return the moderator actions possible from the incident's status, for menus."""
-    return [a for a, m in TRANSITIONS.items() if incident.status in m.sources and m.moderator_only]
+    return [a for a, m in TRANSITIONS.items() if incident.status in m.sources and m.moderator_only and m.target]
 
 
-def transition(incident_id: int, action: str, actor=None, *, reason: str = "", expected_status: str | None = None, apply=None) -> Incident:
-    """Move the incident by ``action`` and append the history row, atomically.
+def record_event(incident, action: str, actor=None, *, from_status: str = "", to_status: str = "", reason: str = "",
+                 changes: dict | None = None) -> ModerationEvent:
+    """Append one row to a record's history. The only code that writes history rows
+    (``record_events`` is its bulk form, for imports)."""
+    return ModerationEvent.objects.create(
+        incident=incident, actor=_actor(actor), action=action, from_status=from_status,
+        to_status=to_status or from_status, reason=reason, changes=changes or {},
+    )
+
+
+def record_events(rows: list[dict]) -> None:
+    """Append many history rows at once: dicts of ``record_event``'s arguments."""
+    ModerationEvent.objects.bulk_create([
+        ModerationEvent(incident=r["incident"], actor=_actor(r.get("actor")), action=r["action"], from_status=r.get("from_status", ""),
+                        to_status=r.get("to_status") or r.get("from_status", ""), reason=r.get("reason", ""), changes=r.get("changes") or {})
+        for r in rows
+    ])
+
+
+def _actor(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def transition(incident_id: int, action: str, actor=None, *, reason: str = "", expected_status: str | None = None, apply=None,
+               after=None) -> Incident:
+    """Move the incident by ``action`` and append the history row, all in one transaction.
 
     ``apply(incident)`` does the action's own work on the locked row and returns a
-    dict of changes for the history (or None). ``expected_status`` is the status the
-    caller saw; if another moderator moved the record since, raise ``Conflict``.
+    dict of changes for the history (or None). ``after(incident, changes)`` runs once the
+    row is saved (new versions, search vectors). The public copies are rebuilt and the
+    history row written in the same transaction: if any step fails, nothing is changed.
+    ``expected_status`` is the status the caller saw; if another moderator moved the
+    record since, raise ``Conflict``.
     """
     move = TRANSITIONS[action]
     if move.moderator_only and not is_moderator(actor):
@@ -100,30 +128,33 @@ def transition(incident_id: int, action: str, actor=None, *, reason: str = "", e
                 f"Cannot {Action(action).label.lower()!s} a record that is {incident.get_status_display().lower()}"
                 f" (allowed from: {', '.join(move.sources)})."
             )
-        if before == Status.IN_REVIEW and move.moderator_only and incident.claimed_by_id and actor and incident.claimed_by_id != actor.pk and action != Action.RELEASE:
+        if before == Status.IN_REVIEW and move.moderator_only and incident.claimed_by_id and actor and incident.claimed_by_id != actor.pk and action not in (Action.RELEASE, Action.EDIT):
             raise Conflict(f"{incident.claimed_by} is reviewing this record; ask them or release it first.")
         changes = (apply(incident) if apply else None) or {}
-        incident.status = move.target
+        incident.status = move.target or before
         if action == Action.CLAIM:
             incident.claimed_by = actor
-        elif move.target != Status.IN_REVIEW:
+        elif incident.status != Status.IN_REVIEW:
             incident.claimed_by = None
         incident.full_clean(exclude=["sources", "systems", "operators"])
         incident.save()
+        if after is not None:
+            after(incident, changes)
         if incident.status == Status.PUBLISHED or before == Status.PUBLISHED:
             from .record_sql import refresh_public_json
 
-            refresh_public_json([incident.pk])  # the stored record the export streams
-        ModerationEvent.objects.create(
-            incident=incident,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            action=action,
-            from_status=before,
-            to_status=incident.status,
-            reason=reason,
-            changes=changes,
-        )
+            refresh_public_json([incident.pk])  # every public copy, and the public version
+        record_event(incident, action, actor, from_status=before, to_status=incident.status, reason=reason, changes=changes)
     return incident
+
+
+def validated_changes(changes) -> dict:
+    """Validate draft fields as sent (JSON values) with the rules of the API and the form."""
+    if not changes:
+        return {}
+    if not isinstance(changes, dict):
+        raise ValidationError({"changes": "Give the changes as an object of draft fields."})
+    return records.validate_changes(changes)
 
 
 def _require(value: str, field: str) -> str:
@@ -151,16 +182,34 @@ def request_changes(incident: Incident, actor, message: str, *, expected_status=
 def answer(incident: Incident, message: str, changes: dict | None = None) -> Incident:
     """Record the submitter's answer to a change request and return the record to the queue.
 
-    ``changes`` are validated draft fields (see ``records.validate_draft``) that
-    replace the draft's values.
+    ``changes`` are draft fields as sent; they are validated here with the submission's
+    rules and replace the draft's values. A submitter cannot make a name public: that
+    flag is a moderator's alone, and an answer turns it off.
     """
+    message = _require(message, "message")
+    attrs = validated_changes(changes)
 
     def apply(locked):
-        if changes:
-            return records.update_draft(locked, changes)
-        return {}
+        return records.update_draft(locked, attrs, trusted=False) if attrs else {}
 
-    return transition(incident.pk, Action.ANSWER, None, reason=_require(message, "message"), apply=apply)
+    return transition(incident.pk, Action.ANSWER, None, reason=message, apply=apply)
+
+
+def edit_draft(incident: Incident, actor, changes: dict, note: str = "") -> Incident:
+    """Change an unpublished record's content before it is published (the admin, the desk).
+
+    ``changes`` are draft fields as sent, validated with the API's rules; the history
+    records which fields changed.
+    """
+    attrs = validated_changes(changes)
+    if not attrs:
+        raise ValidationError({"changes": "Nothing to change."})
+
+    def apply(locked):
+        diff = records.update_draft(locked, attrs, trusted=True)
+        return {"fields": sorted(diff)} if diff else {}
+
+    return transition(incident.pk, Action.EDIT, actor, reason=note, apply=apply)
 
 
 def reject(incident: Incident, actor, reason: str, *, expected_status=None) -> Incident:
@@ -210,6 +259,8 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
 
     Every proposed system or operator needs a decision in ``proposed``; at least one
     source is required, and every outcome must rest on one of the incident's sources.
+    One transaction: the status, the id, the version, the search document and every
+    public copy are written together or not at all.
     """
     undecided = undecided_proposals(incident, proposed)
     if undecided:
@@ -224,11 +275,11 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
         locked.version = 1
         return {"public_id": locked.public_id, "proposed": applied} if applied else {"public_id": locked.public_id}
 
-    incident = transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, expected_status=expected_status)
-    with transaction.atomic():
-        records.refresh_search_vectors([incident.pk])
-        IncidentVersion.objects.create(incident=incident, number=1, note=note or "First published.", snapshot=records.snapshot(incident))
-    return incident
+    def after(locked: Incident, changes):
+        records.refresh_search_vectors([locked.pk])
+        IncidentVersion.objects.create(incident=locked, number=1, note=note or "First published.", snapshot=records.snapshot(locked))
+
+    return transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, after=after, expected_status=expected_status)
 
 
 def withdraw(incident: Incident, actor, reason: str, *, expected_status=None) -> Incident:
@@ -266,70 +317,114 @@ def merge(duplicate: Incident, actor, into: Incident, reason: str = "", *, expec
         duplicate = transition(duplicate.pk, Action.MERGE, actor, reason=reason, apply=apply, expected_status=expected_status)
         moved = {"absorbed": duplicate.public_id}
         correct(into, actor, {}, note=f"Merged {duplicate.public_id} into this record. {reason}".strip(), _extra=moved)
+    # Both records' public copies and history rows were written in this one transaction.
     return duplicate
 
 
 def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict | None = None) -> Incident:
     """Apply corrections to a published record as a new version with a public note.
 
-    ``changes`` are draft fields (see ``records.validate_draft``); the old version
-    stays readable in the record's history.
+    ``changes`` are draft fields as sent, validated here; the old version stays readable
+    in the record's history.
     """
     note = _require(note, "note")
+    attrs = validated_changes(changes)
 
     def apply(locked: Incident):
-        diff = records.update_draft(locked, changes) if changes else {}
+        diff = records.update_draft(locked, attrs, trusted=True) if attrs else {}
         records.check_publishable(locked)
         locked.version += 1
         diff.update(_extra or {})
         return diff
 
-    with transaction.atomic():
-        incident = transition(incident.pk, Action.CORRECT, actor, reason=note, apply=apply)
-        diff = ModerationEvent.objects.filter(incident=incident).latest("id").changes
-        records.refresh_search_vectors([incident.pk])
-        IncidentVersion.objects.create(incident=incident, number=incident.version, note=note, changes=diff, snapshot=records.snapshot(incident))
-    return incident
+    def after(locked: Incident, diff):
+        records.refresh_search_vectors([locked.pk])
+        IncidentVersion.objects.create(incident=locked, number=locked.version, note=note, changes=diff, snapshot=records.snapshot(locked))
+
+    return transition(incident.pk, Action.CORRECT, actor, reason=note, apply=apply, after=after)
 
 
 REMOVED = "[removed at the request of the person concerned]"
+REMOVED_TEXT = "[removed]"
+MAX_REMOVALS = 20
 
 
-def redact(incident: Incident, actor, changes: dict, note: str) -> Incident:
-    """Remove a person's name or identifying details from a published record, at once.
+def _removals(remove) -> list[str]:
+    """Validate the texts a redaction removes: distinct, non-blank, at least two characters."""
+    if remove is None:
+        return []
+    if isinstance(remove, str) or not isinstance(remove, (list, tuple)):
+        raise ValidationError({"remove": "Give a list of texts to remove, e.g. [\"Jane Doe\"]."})
+    texts = []
+    for item in remove:
+        text = item.strip() if isinstance(item, str) else ""
+        if len(text) < 2:
+            raise ValidationError({"remove": "Each text to remove needs at least two characters."})
+        if len(text) > 500:
+            raise ValidationError({"remove": "Each text to remove is at most 500 characters."})
+        texts.append(text)
+    if len(texts) > MAX_REMOVALS:
+        raise ValidationError({"remove": f"At most {MAX_REMOVALS} texts in one redaction."})
+    # Longest first, so a full name goes before a part of it.
+    return sorted(dict.fromkeys(texts), key=len, reverse=True)
 
-    Like ``correct`` it makes a new public version with a note, but nothing of the
-    removed text is written anywhere new: the version's diff shows the old value as
-    removed, the moderation event records only which fields, by whom and why, and
-    the public history hides those fields in every earlier version
-    (``selectors.history_public``). The preserved source texts leave the record's
-    search index too, since an article may name the person.
+
+def redact(incident: Incident, actor, note: str, *, remove=None, changes: dict | None = None) -> Incident:
+    """Remove a person's name or identifying details from a published record, everywhere, at once.
+
+    ``remove`` lists texts (a name, an address) to take out of every public field of the
+    record wherever they occur, ignoring case: title, narrative, region, city, outcome
+    details, its citations' titles and publishers, the person's name, and the notes, diffs
+    and snapshots of every earlier version (``records.scrub_history``). ``changes`` are
+    optional draft fields to set as well. A new public version says a redaction was made;
+    the history records which fields, by whom, when and why, never the removed text. The
+    preserved source texts leave the record's search document, since an article may name
+    the person. Returns the record with ``redacted_fields`` set.
     """
     note = _require(note, "note")
-    if not changes:
-        raise ValidationError({"changes": "Say which fields to change: the text without the personal details."})
+    texts = _removals(remove)
+    attrs = validated_changes(changes)
+    if not texts and not attrs:
+        raise ValidationError({"remove": "Say what to remove: the name or details, as they appear in the record."})
+    lowered = note.lower()
+    if any(t.lower() in lowered for t in texts):
+        raise ValidationError({"note": "The public note must not repeat the text being removed."})
 
     def apply(locked: Incident):
-        diff = records.update_draft(locked, changes)
-        if not diff:
-            raise ValidationError({"changes": "These changes leave the record as it is; nothing would be removed."})
+        diff = records.update_draft(locked, attrs, trusted=True) if attrs else {}
+        fields = sorted(set(diff) | set(records.remove_texts(locked, texts, REMOVED_TEXT)))
+        if not fields:
+            raise ValidationError({"remove": "None of these texts is in the record; nothing would be removed."})
         records.check_publishable(locked)
         locked.version += 1
         locked.redacted_at = timezone.now()
-        return {"fields": sorted(diff), "version": locked.version}
+        locked.redacted_fields = fields
+        # Texts removed are scrubbed from the earlier versions too; fields merely set to a
+        # new value still have their old value there, so the public history hides them.
+        return {"fields": fields, "version": locked.version, "scrubbed": not attrs}
 
-    with transaction.atomic():
-        incident = transition(incident.pk, Action.REDACT, actor, reason=note, apply=apply)
-        fields = ModerationEvent.objects.filter(incident=incident).latest("id").changes["fields"]
-        records.refresh_search_vectors([incident.pk])
-        snapshot = records.snapshot(incident)
-        diff = {field: [REMOVED, _public_value(snapshot, field)] for field in fields}
-        IncidentVersion.objects.create(incident=incident, number=incident.version, note=note, changes=diff, snapshot=snapshot)
-    return incident
+    def after(locked: Incident, changes):
+        records.scrub_history(locked, texts, REMOVED_TEXT)
+        records.refresh_search_vectors([locked.pk])
+        snapshot = records.snapshot(locked)
+        diff = {field: [REMOVED, _public_value(snapshot, field)] for field in changes["fields"]}
+        IncidentVersion.objects.create(incident=locked, number=locked.version, note=note, changes=diff, snapshot=snapshot)
+
+    return transition(incident.pk, Action.REDACT, actor, reason=note, apply=apply, after=after)
 
 
 def _public_value(record: dict, field: str):
     """The field's value as the public record now shows it (a name shows only where allowed)."""
-    if field.startswith("affected_"):
-        return record["affected"].get({"affected_name": "name", "affected_count": "count", "affected_minor": "has_minor"}.get(field, ""), None)
-    return record.get(field, "[changed]")
+    if field.startswith("affected"):
+        key = field.split(".")[-1] if "." in field else {"affected_name": "name", "affected_count": "count", "affected_minor": "has_minor"}.get(field, "")
+        return record["affected"].get(key)
+    parts = field.split(".")
+    value = record
+    for part in parts:
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return "[changed]"
+    return value

@@ -1,12 +1,12 @@
-"""A cache of public read responses, keyed by the registry's version.
+"""A cache of public read responses, keyed by the public version.
 
 Public data change only when a moderator acts, so a response to the same URL is the same
-until the next change. The key includes the time of the latest change to any incident
-(the same value as the Last-Modified header), so a publication, correction, merge or
-withdrawal makes every older entry unreachable at once; saving a system or organization
-touches the incidents that show it (see signals below). Entries also expire after
-PUBLIC_CACHE_SECONDS, which bounds the one case the version cannot see: two moderators'
-transactions committing out of order within the same instant.
+until the next change. The key includes the public version (``PublicVersion``), which the
+one writer of public copies (``record_sql.refresh_public_json``) advances in the same
+transaction as every publication, correction, redaction, merge, withdrawal or edit of a
+system or organization a public record shows, and nothing else advances: a draft, a
+submission or a rejected record leaves every cached response in place. Last-Modified is
+the version's time. Entries also expire after PUBLIC_CACHE_SECONDS.
 
 Only anonymous requests are cached (no session cookie, no Authorization header), and only
 200 responses that are not streamed, so nothing personal or large is ever stored.
@@ -31,14 +31,20 @@ from .models import Incident, Organization, Source, System
 HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link")
 
 
-def registry_version():
-    """The time of the latest change to any incident, or None for an empty registry.
+def public_version() -> tuple[int, object]:
+    """The public version: (number, time of the last public change), (0, None) before any.
 
-    Asked on every public response (Last-Modified, the cache key): plain SQL on the
-    ``updated_at`` index, as the ORM's aggregate costs more to build than to run."""
+    Asked on every public response (the cache key, Last-Modified): one row by primary key,
+    in plain SQL, as the ORM costs more to build than to run."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(updated_at) FROM {Incident._meta.db_table}")
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT number, changed_at FROM incidents_publicversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row if row else (0, None)
+
+
+def registry_version():
+    """The time of the last change to anything public, or None for an empty registry (Last-Modified)."""
+    return public_version()[1]
 
 
 def _cacheable(request) -> bool:
@@ -53,8 +59,8 @@ def cached_public(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        version = registry_version()
-        raw = f"{request.get_full_path()}|{version.isoformat() if version else '-'}|{request.META.get('HTTP_ACCEPT', '')}"
+        number, version = public_version()
+        raw = f"{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}"
         key = "public:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
         if hit is not None:

@@ -52,16 +52,17 @@ ops AS (
     WHERE l.incident_id IN (SELECT id FROM ids) GROUP BY l.incident_id
 ),
 srcpos AS (
-    SELECT l.incident_id, l.source_id, l.position, l.id,
+    SELECT l.incident_id, l.source_id, l.position, l.id, l.title, l.publisher, l.published_date, l.date_precision,
+           l.language, l.source_type,
            (row_number() OVER (PARTITION BY l.incident_id ORDER BY l.position, l.id) - 1) AS pos
     FROM incidents_incidentsource l WHERE l.incident_id IN (SELECT id FROM ids)
 ),
 src AS (
     SELECT p.incident_id,
         json_agg(json_build_object(
-            'url', s.url, 'title', s.title, 'publisher', s.publisher,
-            'published_date', {_partial_date("s.published_date", "s.date_precision")},
-            'language', s.language, 'source_type', s.source_type,
+            'url', s.url, 'title', p.title, 'publisher', p.publisher,
+            'published_date', {_partial_date("p.published_date", "p.date_precision")},
+            'language', p.language, 'source_type', p.source_type,
             'preservation', CASE WHEN c.id IS NULL AND s.dead_since IS NULL THEN NULL ELSE json_build_object(
                 'status', CASE WHEN s.dead_since IS NOT NULL THEN 'dead' WHEN s.changed_at IS NOT NULL THEN 'changed' ELSE 'preserved' END,
                 'retrieved_at', c.fetched_at, 'http_status', c.http_status, 'final_url', NULLIF(c.final_url, ''),
@@ -69,8 +70,8 @@ src AS (
                 'copy', CASE WHEN c.id IS NULL THEN NULL ELSE '/sources/' || s.id || '/preserved/' END,
                 'dead_since', s.dead_since, 'changed_since', s.changed_at) END
         ) ORDER BY p.position, p.id) AS j,
-        bool_or(s.source_type IN {_in(OFFICIAL)}) AS official,
-        bool_or(s.source_type IN {_in(REPORTED)}) AS reported
+        bool_or(p.source_type IN {_in(OFFICIAL)}) AS official,
+        bool_or(p.source_type IN {_in(REPORTED)}) AS reported
     FROM srcpos p JOIN incidents_source s ON s.id = p.source_id
     LEFT JOIN incidents_sourcecapture c ON c.id = s.preserved_id
     GROUP BY p.incident_id
@@ -151,16 +152,30 @@ def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
     from .exports import LINES_SQL
     from .facts import refresh as refresh_facts
 
+    changed = 0
     for chunk in _chunks(incident_ids, chunk_size):
         refresh_facts(chunk)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE incidents_incident AS u SET public_json = r.line FROM ({RECORDS_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
+            changed += cursor.rowcount
             cursor.execute("UPDATE incidents_incident SET public_json = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_json IS NOT NULL",
                            [chunk])
+            changed += cursor.rowcount
             cursor.execute(SUMMARIES_SQL, [chunk])  # NULL where public_json is
             cursor.execute(f"UPDATE incidents_incident AS u SET public_csv = r.line FROM ({LINES_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
             cursor.execute("UPDATE incidents_incident SET public_csv = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_csv IS NOT NULL",
                            [chunk])
+    if changed:
+        advance_public_version()
+
+
+def advance_public_version() -> None:
+    """Advance the public version (the response cache key, Last-Modified) in the caller's
+    transaction. Called only where public copies were rewritten; a draft never reaches it."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO incidents_publicversion (id, number, changed_at) VALUES (1, 1, clock_timestamp()) "
+                       "ON CONFLICT (id) DO UPDATE SET number = incidents_publicversion.number + 1, "
+                       "changed_at = greatest(incidents_publicversion.changed_at, clock_timestamp())")
 
 
 def refresh_all(progress=None) -> int:

@@ -56,22 +56,29 @@ def _set_names(incident: Incident, systems=None, operators=None) -> None:
         ProposedName.objects.bulk_create([ProposedName(incident=incident, kind=kind, name=n) for n in unknown])
 
 
+CITATION_FIELDS = ("title", "publisher", "published_date", "date_precision", "language", "source_type")
+
+
+def citation_values(row: dict) -> dict:
+    """What a record says about one of its sources, from a validated draft row."""
+    values = {f: row.get(f) for f in CITATION_FIELDS}
+    for f in ("title", "publisher", "language"):
+        values[f] = values[f] or ""
+    values["date_precision"] = values["date_precision"] or "day"
+    values["source_type"] = values["source_type"] or "news"
+    return values
+
+
 def source_for(row: dict) -> Source:
-    """Return the shared source for a URL, creating it from ``row`` the first time it is seen."""
+    """Return the shared source for a URL, creating it from ``row`` the first time it is seen.
+
+    An existing source is never changed: what a record says about it is its own citation
+    (``IncidentSource``), so one record's draft cannot alter another's published text.
+    """
     from .text import normalize_url
 
     existing = Source.objects.filter(normalized_url=normalize_url(row["url"])).first()
     if existing:
-        # Fill in what the first submitter left blank, never overwrite.
-        changed = [f for f in ("title", "publisher", "language") if not getattr(existing, f) and row.get(f)]
-        if not existing.published_date and row.get("published_date"):
-            existing.published_date, existing.date_precision = row["published_date"], row.get("date_precision", "day")
-            changed += ["published_date", "date_precision"]
-        for f in changed:
-            if f not in ("published_date", "date_precision"):
-                setattr(existing, f, row[f])
-        if changed:
-            existing.save(update_fields=changed)
         return existing
     fields = {k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")}
     source = Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
@@ -89,7 +96,7 @@ def _set_evidence(incident: Incident, sources: list[dict], outcomes: list[dict] 
     for position, row in enumerate(sources):
         source = source_for(row)
         if source not in ordered:
-            IncidentSource.objects.create(incident=incident, source=source, position=position)
+            IncidentSource.objects.create(incident=incident, source=source, position=position, **citation_values(row))
         ordered.append(source)
     for position, row in enumerate(outcomes or []):
         outcome = Outcome.objects.create(
@@ -131,13 +138,27 @@ def _plain(value):
     return value
 
 
-def update_draft(incident: Incident, attrs: dict) -> dict:
+def validate_changes(changes: dict) -> dict:
+    """Validate draft fields as sent (partial), with the API's and the form's rules."""
+    from .drafts import validate_draft
+
+    return validate_draft(changes, partial=True)
+
+
+def update_draft(incident: Incident, attrs: dict, *, trusted: bool) -> dict:
     """Apply validated (partial) draft attributes to ``incident``; return {field: [before, after]}.
 
+    ``trusted`` is True only for a moderator's change: anything else (a submitter's
+    answer) cannot make the affected person's name public, and turns the flag off.
     The caller saves the incident; related rows are written here.
     """
     diff = {}
-    for field, value in _scalar_values(attrs).items():
+    values = _scalar_values(attrs)
+    if not trusted:
+        values.pop("affected_name_public", None)
+        if incident.affected_name_public:
+            values["affected_name_public"] = False
+    for field, value in values.items():
         before = getattr(incident, field)
         if before != value:
             sensitive = field == "affected_name"
@@ -159,6 +180,96 @@ def update_draft(incident: Incident, attrs: dict) -> dict:
     return diff
 
 
+def _replacer(texts: list[str], marker: str):
+    import re
+
+    pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE) if texts else None
+
+    def replace(value):
+        if pattern is None:
+            return value
+        if isinstance(value, str):
+            return pattern.sub(marker, value)
+        if isinstance(value, list):
+            return [replace(v) for v in value]
+        if isinstance(value, dict):
+            return {k: replace(v) for k, v in value.items()}
+        return value
+
+    return pattern, replace
+
+
+def remove_texts(incident: Incident, texts: list[str], marker: str) -> list[str]:
+    """Replace each of ``texts`` (ignoring case) by ``marker`` in every public text of the
+    record and of its outcomes and citations; drop the affected person's name if it holds
+    one. Return the public fields changed ("title", "sources.0.title", "affected.name"...).
+    The caller saves the incident; outcomes and citations are saved here."""
+    pattern, replace = _replacer(texts, marker)
+    if pattern is None:
+        return []
+    changed = []
+    for field in ("title", "narrative", "region", "city"):
+        value = getattr(incident, field)
+        new = replace(value)
+        if new != value:
+            setattr(incident, field, new[: Incident._meta.get_field(field).max_length])
+            changed.append(field)
+    name = incident.affected_name
+    if name and (pattern.search(name) or any(name.lower() in t.lower() for t in texts)):
+        incident.affected_name, incident.affected_name_public = "", False
+        changed.append("affected.name")
+    for i, outcome in enumerate(incident.outcomes.order_by("position", "id")):
+        new = replace(outcome.detail)
+        if new != outcome.detail:
+            outcome.detail = new
+            outcome.save(update_fields=["detail"])
+            changed.append(f"outcomes.{i}.detail")
+    for i, link in enumerate(incident.source_links.order_by("position", "id")):
+        fields = [f for f in ("title", "publisher") if replace(getattr(link, f)) != getattr(link, f)]
+        for f in fields:
+            setattr(link, f, replace(getattr(link, f))[: IncidentSource._meta.get_field(f).max_length])
+            changed.append(f"sources.{i}.{f}")
+        if fields:
+            link.save(update_fields=fields)
+    return changed
+
+
+def scrub_history(incident: Incident, texts: list[str], marker: str) -> None:
+    """Replace ``texts`` by ``marker`` in the record's earlier versions (notes, diffs,
+    snapshots), its history rows and the submission as sent.
+
+    The history tables refuse every UPDATE, except of these text columns inside a
+    transaction that set ``registry.redaction`` (migration 0015); it is set here, for this
+    transaction only, and cleared again at once.
+    """
+    from .models import IncidentVersion, ModerationEvent, Submission
+
+    pattern, replace = _replacer(texts, marker)
+    if pattern is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('registry.redaction', 'on', true)")
+    try:
+        for version in IncidentVersion.objects.filter(incident=incident):
+            new = (replace(version.note), replace(version.changes), replace(version.snapshot))
+            if new != (version.note, version.changes, version.snapshot):
+                version.note, version.changes, version.snapshot = new
+                version.save(update_fields=["note", "changes", "snapshot"])
+        for event in ModerationEvent.objects.filter(incident=incident):
+            new = (replace(event.reason), replace(event.changes))
+            if new != (event.reason, event.changes):
+                event.reason, event.changes = new
+                event.save(update_fields=["reason", "changes"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('registry.redaction', 'off', true)")
+    for submission in Submission.objects.filter(incident=incident):
+        payload = replace(submission.payload)
+        if payload != submission.payload:
+            submission.payload = payload
+            submission.save(update_fields=["payload"])
+
+
 def check_publishable(incident: Incident) -> None:
     """Refuse to publish a record without a source, or with an outcome resting on none of its sources."""
     source_ids = set(incident.source_links.values_list("source_id", flat=True))
@@ -178,7 +289,8 @@ def move_evidence(duplicate: Incident, canonical: Incident) -> dict:
     moved_sources = []
     for link in duplicate.source_links.select_related("source"):
         if link.source_id not in have:
-            IncidentSource.objects.create(incident=canonical, source_id=link.source_id, position=next_position)
+            IncidentSource.objects.create(incident=canonical, source_id=link.source_id, position=next_position,
+                                          **{f: getattr(link, f) for f in CITATION_FIELDS})
             next_position += 1
             moved_sources.append(link.source.url)
     next_outcome = canonical.outcomes.count()
@@ -199,9 +311,8 @@ UPDATE incidents_incident AS i SET search_vector =
     setweight(to_tsvector('english', coalesce(i.title, '')), 'A')
     || setweight(to_tsvector('english', coalesce(i.narrative, '')), 'B')
     || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(coalesce(s.title, '') || ' ' || coalesce(s.publisher, ''), ' ')
-        FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
-        WHERE l.incident_id = i.id), '')), 'C')
+        SELECT string_agg(l.title || ' ' || l.publisher, ' ')
+        FROM incidents_incidentsource l WHERE l.incident_id = i.id), '')), 'C')
     || setweight(to_tsvector('english', left(coalesce((
         SELECT string_agg(c.text, ' ')
         FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id

@@ -209,8 +209,9 @@ def history_public(incident) -> list:
 
     redactions = []
     if incident.redacted_at is not None:  # most records never had one: no query for them
+        # A redaction that scrubbed the earlier versions themselves needs nothing hidden.
         redactions = [e for e in ModerationEvent.objects.filter(incident=incident, action=Action.REDACT).values_list("changes", flat=True)
-                      if isinstance(e, dict)]
+                      if isinstance(e, dict) and not e.get("scrubbed")]
     versions = list(incident.versions.order_by("number").only("number", "at", "note", "changes"))
     for version in versions:
         hidden = {field for r in redactions if version.number < r.get("version", 0) for field in r.get("fields", [])}

@@ -9,9 +9,9 @@ import copy
 from django.db import transaction
 from rest_framework import serializers
 
-from . import drafts, records
+from . import drafts, moderation, records
 from .choices import Action, Status, SubmitterRole
-from .models import ModerationEvent, Submission, hash_token, new_token
+from .models import Submission, hash_token, new_token
 
 
 class SubmitterSerializer(drafts.StrictSerializer):
@@ -51,7 +51,7 @@ def submit(payload: dict) -> tuple[Submission, str]:
             incident=incident, payload=_private_copy(payload), token_hash=hash_token(token),
             submitter_role=submitter.get("role") or SubmitterRole.OTHER, contact_email=submitter.get("contact_email") or "",
         )
-        ModerationEvent.objects.create(incident=incident, action=Action.SUBMIT, from_status="", to_status=Status.SUBMITTED)
+        moderation.record_event(incident, Action.SUBMIT, to_status=Status.SUBMITTED)
     return submission, token
 
 
@@ -74,13 +74,9 @@ def submission_status(submission: Submission) -> dict:
 
 
 def answer_change_request(submission: Submission, message: str, changes: dict | None = None):
-    """Let the submitter answer a change request, optionally replacing draft fields."""
-    from . import moderation
-
-    attrs = drafts.validate_draft(changes, partial=True) if changes else None
-    with transaction.atomic():
-        incident = moderation.answer(submission.incident, message, attrs)
-    return incident
+    """Let the submitter answer a change request, optionally replacing draft fields
+    (validated, and never able to make a name public: ``moderation.answer``)."""
+    return moderation.answer(submission.incident, message, changes)
 
 
 def public_duplicates(incident, request=None) -> list[dict]:

@@ -68,7 +68,8 @@ def request_review(request, pk):
             changes = {f: request.POST[f] for f in ("title", "narrative", "region", "city") if f in request.POST and request.POST[f] != getattr(incident, f)}
             if request.POST.get("remove_name") and incident.affected_name:
                 changes["affected"] = {"name": ""}
-            if _act(request, lambda: corrections.accept(req, request.user, changes, request.POST.get("note", ""))):
+            remove = [line.strip() for line in request.POST.get("remove", "").splitlines() if line.strip()] or None
+            if _act(request, lambda: corrections.accept(req, request.user, changes, request.POST.get("note", ""), remove=remove)):
                 messages.success(request, "Accepted: the record has a new public version.")
         elif action == "decline":
             if _act(request, lambda: corrections.decline(req, request.user, request.POST.get("reason", ""))):

@@ -138,7 +138,7 @@ def incident_action(request, public_id):
         except ValueError:
             messages.error(request, 'Not done: changes must be a JSON object, e.g. {"city": "Detroit"}.')
         else:
-            _act(request, lambda: moderation.correct(incident, request.user, drafts.validate_draft(changes, partial=True), post.get("note", "")))
+            _act(request, lambda: moderation.correct(incident, request.user, changes, post.get("note", "")))
     else:
         messages.error(request, f"Unknown action {action!r}.")
     return redirect("incidents:desk-incident", public_id=public_id)

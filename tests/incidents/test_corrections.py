@@ -146,7 +146,7 @@ def test_a_redaction_leaves_no_trace_on_any_public_surface(named, moderator, cli
     # The moderation history keeps who and why, and only the field names.
     event = ModerationEvent.objects.filter(incident=incident, action="redact").get()
     assert event.actor == moderator and "request of the person concerned" in event.reason
-    assert event.changes == {"fields": ["affected_name", "narrative"], "version": 4}
+    assert event.changes == {"fields": ["affected_name", "narrative"], "version": 4, "scrubbed": False}
     # Search by the removed words finds nothing.
     assert APIClient().get("/api/v1/incidents/", {"q": "Quayle"}).json()["results"] == []
 

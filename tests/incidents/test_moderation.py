@@ -43,7 +43,8 @@ def perform(action, incident, moderator, target=None):
         Action.WITHDRAW: lambda: moderation.withdraw(incident, moderator, "Sources retracted."),
         Action.MERGE: lambda: moderation.merge(incident, moderator, into=target),
         Action.CORRECT: lambda: moderation.correct(incident, moderator, {"city": "Dearborn"}, "City was wrong."),
-        Action.REDACT: lambda: moderation.redact(incident, moderator, {"narrative": "A man was wrongly arrested."}, "Name removed on request."),
+        Action.REDACT: lambda: moderation.redact(incident, moderator, "Name removed on request.", changes={"narrative": "A man was wrongly arrested."}),
+        Action.EDIT: lambda: moderation.edit_draft(incident, moderator, {"city": "Dearborn"}),
     }[action]()
 
 

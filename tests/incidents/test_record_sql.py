@@ -71,7 +71,7 @@ def test_stored_records_follow_every_kind_of_change(varied, moderator):
     moderation.merge(a, moderator, into=b)
     c = Incident.objects.public().order_by("id").first()
     moderation.withdraw(c, moderator, "Retracted.")
-    moderation.redact(Incident.objects.public().order_by("id").first(), moderator, {"city": ""}, "Place removed on request.")
+    moderation.redact(Incident.objects.public().order_by("id").first(), moderator, "Place removed on request.", changes={"city": ""})
     _stored_equals_computed()
     assert Incident.objects.get(pk=c.pk).public_json is None and Incident.objects.get(pk=a.pk).public_json is None
     assert Incident.objects.get(pk=c.pk).public_summary is None
