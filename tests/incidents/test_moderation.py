@@ -61,7 +61,7 @@ def test_every_transition_is_allowed_or_refused_by_the_table(action, state, allo
     if allowed:
         perform(action, incident, moderator, target)
         incident.refresh_from_db()
-        assert incident.status == moderation.TRANSITIONS[action].target
+        assert incident.status == (moderation.TRANSITIONS[action].target or state)
         events = list(ModerationEvent.objects.filter(incident=incident).order_by("id"))
         new = events[events_before:]
         assert len(new) == 1
