@@ -40,19 +40,6 @@ class Migration(migrations.Migration):
     ]
 
 
-def fill(apps, schema_editor):
-    # Every published record gets its facts row now; on an empty database this is a no-op.
-    from django.db import connection
-
-    from incidents.facts import refresh
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM incidents_incident WHERE status = 'published' ORDER BY id")
-        ids = [row[0] for row in cursor.fetchall()]
-    for start in range(0, len(ids), 5000):
-        refresh(ids[start:start + 5000])
-
-
 # The database itself keeps the table to public records: a row can only be written for a
 # published incident, and the row goes the moment its incident stops being published
 # (withdrawn, merged), whatever code path changed the status.
@@ -86,5 +73,5 @@ DROP FUNCTION IF EXISTS incidents_publicfacts_only_public();
 
 Migration.operations += [
     migrations.RunSQL(GUARD_SQL, UNGUARD_SQL),
-    migrations.RunPython(fill, migrations.RunPython.noop),
 ]
+# Published records get their facts rows after the last migration (incidents/rebuild.py).

@@ -3,12 +3,6 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    from incidents.record_sql import SUMMARY_SQL
-
-    schema_editor.execute(f"UPDATE incidents_incident SET public_summary = ({SUMMARY_SQL}) WHERE public_json IS NOT NULL")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,5 +15,5 @@ class Migration(migrations.Migration):
             name='public_summary',
             field=models.TextField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
+# Filled after the last migration, from the app's current code (incidents/rebuild.py).

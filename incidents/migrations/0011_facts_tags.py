@@ -68,16 +68,19 @@ class Migration(migrations.Migration):
     ]
 
 
-def _trigger_sql():
-    from incidents.facts import tags_trigger_sql
+# The tags trigger as written when this migration was made (literal SQL: migrations never
+# import the app's code).
+TRIGGER_SQL = """
+CREATE OR REPLACE FUNCTION incidents_publicfacts_tags() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.tags := array_remove(ARRAY['c:' || NEW.country::text, 'm:' || NEW.identification_mode::text, 'e:' || NEW.error_type::text, 'ev:' || NEW.evidence::text, 'y:' || NEW.year::text, 'minor:' || NEW.affected_minor::text], NULL) || ARRAY(SELECT 's:' || x::text FROM unnest(NEW.system_ids) AS x) || ARRAY(SELECT 'op:' || x::text FROM unnest(NEW.operator_ids) AS x) || ARRAY(SELECT 'v:' || x::text FROM unnest(NEW.vendor_ids) AS x) || ARRAY(SELECT 't:' || x::text FROM unnest(NEW.technologies) AS x) || ARRAY(SELECT 'o:' || x::text FROM unnest(NEW.outcome_types) AS x) || ARRAY(SELECT 'f:' || x::text FROM unnest(NEW.contributing_factors) AS x);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER incidents_publicfacts_tags BEFORE INSERT OR UPDATE ON incidents_publicfacts
+FOR EACH ROW EXECUTE FUNCTION incidents_publicfacts_tags();
+"""
 
-    return tags_trigger_sql()
-
-
-def _undo_sql():
-    from incidents.facts import TAGS_TRIGGER_UNDO
-
-    return TAGS_TRIGGER_UNDO
+TRIGGER_UNDO = 'DROP TRIGGER IF EXISTS incidents_publicfacts_tags ON incidents_publicfacts; DROP FUNCTION IF EXISTS incidents_publicfacts_tags();'
 
 
 # Fill the tags of the rows there are (the trigger sets them on this no-op update); the
@@ -96,7 +99,7 @@ _add_field = [op for op in Migration.operations if isinstance(op, migrations.Add
 _others = [op for op in Migration.operations if not isinstance(op, migrations.AddField)]
 Migration.operations = [
     *_add_field,
-    migrations.RunSQL(_trigger_sql(), _undo_sql()),
+    migrations.RunSQL(TRIGGER_SQL, TRIGGER_UNDO),
     migrations.RunSQL(FILL_SQL, migrations.RunSQL.noop),
     *_others,  # the GIN index over the filled column, and the per-column indexes it replaces
 ]

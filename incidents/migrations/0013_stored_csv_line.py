@@ -3,15 +3,6 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    from incidents.exports import LINES_SQL
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(array_agg(id), '{}') FROM incidents_incident WHERE status = 'published'")
-        ids = cursor.fetchone()[0]
-        cursor.execute(f"UPDATE incidents_incident AS u SET public_csv = r.line FROM ({LINES_SQL}) AS r(id, line) WHERE u.id = r.id", [ids])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,5 +15,5 @@ class Migration(migrations.Migration):
             name='public_csv',
             field=models.TextField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
+# Filled after the last migration, from the app's current code (incidents/rebuild.py).
