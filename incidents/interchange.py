@@ -218,6 +218,13 @@ class NamedRef(serializers.Serializer):
     country = serializers.CharField(max_length=2, required=False, allow_null=True, allow_blank=True)
 
 
+class HistoryEntry(drafts.StrictSerializer):
+    version = serializers.IntegerField(min_value=1)
+    at = serializers.DateTimeField()
+    note = serializers.CharField(allow_blank=True, max_length=20000)
+    changes = serializers.DictField(required=False, default=dict)
+
+
 class ImportedIncident(drafts.IncidentDraft):
     """A record of the public format, plus what a restore needs."""
 
@@ -230,6 +237,20 @@ class ImportedIncident(drafts.IncidentDraft):
     operators = serializers.ListField(child=serializers.JSONField(), max_length=drafts.MAX_NAMES, required=False, default=list)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
     updated_at = serializers.DateTimeField(required=False, allow_null=True)
+    history = serializers.ListField(child=serializers.DictField(), required=False, max_length=10000,
+                                    help_text="In a dump: the record's public versions (version, at, note, changes), oldest first.")
+
+    def validate_history(self, value):
+        versions = []
+        for i, row in enumerate(value):
+            version = HistoryEntry(data=row)
+            if not version.is_valid():
+                raise serializers.ValidationError({i: version.errors})
+            versions.append(dict(version.validated_data))
+        numbers = [v["version"] for v in versions]
+        if numbers != sorted(set(numbers)):
+            raise serializers.ValidationError("Versions must be numbered once each, oldest first.")
+        return versions
 
     def _refs(self, value, field):
         refs = []
@@ -252,6 +273,9 @@ class ImportedIncident(drafts.IncidentDraft):
         attrs["operators"] = self._refs(operators, "operators")
         if attrs["status"] == choices.Status.WITHDRAWN and not attrs.get("withdrawn_reason"):
             raise serializers.ValidationError({"withdrawn_reason": ["A withdrawn record needs its reason."]})
+        history = attrs.get("history")
+        if history and history[-1]["version"] != attrs.get("version", 1):
+            raise serializers.ValidationError({"history": [f"The last version in the history must be the record's version ({attrs.get('version', 1)})."]})
         return attrs
 
 
@@ -374,10 +398,11 @@ def _reserve_given_ids(records):
             counter.save(update_fields=["last"])
 
 
-def import_records(records: list[dict], actor=None, batch_size: int = 500, progress=None) -> list[str]:
+def import_records(records: list[dict], actor=None, batch_size: int = 500, progress=None, restoring: bool = False) -> list[str]:
     """Write validated records in one transaction, in bulk; return their public ids.
 
-    All or nothing: any failure rolls back every line.
+    All or nothing: any failure rolls back every line. A record with a ``history`` (from a
+    dump) gets its versions back as they were; any other gets one version, "Imported.".
     """
 
     names = _Names()
@@ -390,7 +415,7 @@ def import_records(records: list[dict], actor=None, batch_size: int = 500, progr
             attrs["public_id"] = pid
         for number, start in enumerate(range(0, len(records), batch_size), start=1):
             batch = records[start:start + batch_size]
-            imported += _import_batch(batch, names, actor, now)
+            imported += _import_batch(batch, names, actor, now, restoring)
             if number & (number - 1) == 0:
                 _analyze_imported_tables()
             if progress:
@@ -415,7 +440,7 @@ def _analyze_imported_tables():
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in IMPORTED_TABLES))
 
 
-def _import_batch(batch, names, actor, now):
+def _import_batch(batch, names, actor, now, restoring=False):
     from .records import _scalar_values, citation_values, refresh_search_vectors, snapshot_many
 
     incidents = []
@@ -482,13 +507,21 @@ def _import_batch(batch, names, actor, now):
 
     record_events([
         {"incident": i, "actor": actor, "action": choices.Action.IMPORT, "to_status": i.status,
-         "reason": i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Imported."}
+         "reason": i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Restored from a dump." if restoring else "Imported."}
         for i in incidents
     ])
     snapshots = snapshot_many(ids)
-    IncidentVersion.objects.bulk_create([
-        IncidentVersion(incident=i, number=i.version, note="Imported.", snapshot=snapshots[i.pk]) for i in incidents
-    ])
+    versions = []
+    for incident, attrs in zip(incidents, batch):
+        history = attrs.get("history")
+        if not history:
+            versions.append(IncidentVersion(incident=incident, number=incident.version, note="Imported.", snapshot=snapshots[incident.pk]))
+            continue
+        for row in history:
+            current = row["version"] == incident.version
+            versions.append(IncidentVersion(incident=incident, number=row["version"], at=row["at"], note=row["note"],
+                                            changes=row.get("changes") or {}, snapshot=snapshots[incident.pk] if current else {}))
+    IncidentVersion.objects.bulk_create(versions)
     return [i.public_id for i in incidents]
 
 

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import choices
@@ -522,7 +523,8 @@ class IncidentVersion(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: a restore writes each version with the time it was published.
+    at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text="field: [before, after]")
     snapshot = models.JSONField()

@@ -34,14 +34,15 @@ HISTORY_GUARD = """
 CREATE OR REPLACE FUNCTION registry_refuse_history_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND current_setting('registry.redaction', true) = 'on' THEN
-        IF TG_TABLE_NAME = 'incidents_moderationevent'
-           AND (NEW.id, NEW.incident_id, NEW.actor_id, NEW.at, NEW.action, NEW.from_status, NEW.to_status)
+        IF TG_TABLE_NAME = 'incidents_moderationevent' THEN
+            IF (NEW.id, NEW.incident_id, NEW.actor_id, NEW.at, NEW.action, NEW.from_status, NEW.to_status)
                IS NOT DISTINCT FROM (OLD.id, OLD.incident_id, OLD.actor_id, OLD.at, OLD.action, OLD.from_status, OLD.to_status) THEN
-            RETURN NEW;
-        END IF;
-        IF TG_TABLE_NAME = 'incidents_incidentversion'
-           AND (NEW.id, NEW.incident_id, NEW.number, NEW.at) IS NOT DISTINCT FROM (OLD.id, OLD.incident_id, OLD.number, OLD.at) THEN
-            RETURN NEW;
+                RETURN NEW;
+            END IF;
+        ELSIF TG_TABLE_NAME = 'incidents_incidentversion' THEN
+            IF (NEW.id, NEW.incident_id, NEW.number, NEW.at) IS NOT DISTINCT FROM (OLD.id, OLD.incident_id, OLD.number, OLD.at) THEN
+                RETURN NEW;
+            END IF;
         END IF;
     END IF;
     RAISE EXCEPTION 'history is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME

@@ -61,7 +61,9 @@ def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator,
     digest, name = (tmp_path / (dump.name + ".sha256")).read_text().split()
     assert name == dump.name and digest == hashlib.sha256(dump.read_bytes()).hexdigest()
     with gzip.open(dump, "rt") as f:
-        assert sum(1 for _ in f) == len(before)
+        lines = [json.loads(line) for line in f]
+    assert lines[0]["kind"] == "wir-dump" and sum(1 for line in lines if "schema" in line) == len(before)
+    assert [line["kind"] for line in lines if "kind" in line][1:] == ["withdrawn"]
     assert "A withdrawn case" not in gzip.open(dump, "rt").read()
 
     # Empty the registry (TRUNCATE: the append-only rule forbids row deletes, not a reset of the whole store).

@@ -3,12 +3,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from incidents.dumps import RestoreError, is_dump, restore
 from incidents.interchange import ImportError_, import_records, parse_lines
 from incidents.progress import Progress
 
 
 class Command(BaseCommand):
-    help = "Import incidents from a JSON Lines file (one incident per line). All or nothing."
+    help = ("Import incidents from a JSON Lines file (one incident per line), all or nothing; or restore a dump_registry "
+            "dump (detected from its header) into an empty database, with its history, retired ids and id counters.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="A .jsonl or .jsonl.gz file (such as a dump_registry dump), or - for standard input.")
@@ -23,6 +25,8 @@ class Command(BaseCommand):
             stream = open(path, encoding="utf-8")
         with stream:
             lines = stream.readlines()
+        if lines and is_dump(lines[0]):
+            return self.restore(path, lines)
         progress = Progress("checking", len(lines), self.stderr)
         try:
             records = parse_lines(lines, progress=progress.update)
@@ -34,3 +38,15 @@ class Command(BaseCommand):
         ids = import_records(records, batch_size=batch_size, progress=progress.update)
         progress.done()
         self.stdout.write(self.style.SUCCESS(f"Imported {len(ids)} incidents."))
+
+    def restore(self, path, lines):
+        progress = Progress("restoring", len(lines), self.stderr)
+        try:
+            done = restore(lines, progress=progress.update)
+        except RestoreError as exc:
+            raise CommandError(f"Nothing was restored. {exc}") from None
+        except ImportError_ as exc:
+            raise CommandError(f"Nothing was restored. {path}, {exc}. The dump is damaged; check it against its .sha256 file.") from None
+        finally:
+            progress.done()
+        self.stdout.write(self.style.SUCCESS(f"Restored {done['records']} public records and {done['retired']} withdrawn or merged ids."))

@@ -1,0 +1,169 @@
+"""Full dumps that restore the registry, not only its current records.
+
+A dump is gzipped JSON Lines:
+
+1. a header: ``{"kind": "wir-dump", "format": 1, "counters": {"2026": 16}}``,
+   the last public id number handed out in each year;
+2. every public record in the public format (``wir-incident/1``) with its public history
+   (``"history"``: each version's number, time, note and public diff, as the history page
+   shows them);
+3. a line per retired id: ``{"kind": "withdrawn", "public_id", "published_at", "reason"}`` and
+   ``{"kind": "merged", "public_id", "published_at", "into"}``; their content is not in the dump
+   (a withdrawn record is out of public view for good).
+
+Restoring into an empty registry (``restore``) gives back the same answer for every old
+address (200, a 301 to the same target, a 410 with the same reason), the same public
+history, and counters past every id ever given, so a new publication never reuses one.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+
+from . import choices
+from .models import Incident, PublicIdCounter
+
+DUMP_KIND = "wir-dump"
+DUMP_FORMAT = 1
+
+
+class RestoreError(Exception):
+    """The dump cannot be restored here; nothing was written."""
+
+
+def header() -> dict:
+    return {"kind": DUMP_KIND, "format": DUMP_FORMAT,
+            "counters": {str(year): last for year, last in PublicIdCounter.objects.order_by("year").values_list("year", "last")}}
+
+
+def _history(incident_ids) -> dict[int, list[dict]]:
+    """The public history of these records, as the history page shows it."""
+    from .selectors import history_public
+
+    out = {}
+    for incident in Incident.objects.filter(pk__in=incident_ids).only("id", "redacted_at"):
+        out[incident.pk] = [{"version": v.number, "at": v.at.isoformat(), "note": v.note, "changes": v.public_changes}
+                            for v in history_public(incident)]
+    return out
+
+
+def dump_lines(chunk_size: int = 1000) -> Iterator[str]:
+    """Yield the dump's lines (each ending in a newline), in flat memory."""
+    from .record_sql import RECORDS_SQL, stored_texts
+    from .selectors import public_incidents
+
+    yield json.dumps(header()) + "\n"
+    ids = list(public_incidents().order_by("published_at", "id").values_list("id", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start:start + chunk_size]
+        histories = _history(chunk)
+        order = {pk: n for n, pk in enumerate(chunk)}
+        lines = sorted(stored_texts(public_incidents().filter(pk__in=chunk), "public_json", RECORDS_SQL, "id"), key=lambda p: order[p[0]])
+        for pk, line in lines:
+            record = json.loads(line)
+            record["history"] = histories.get(pk, [])
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+    retired = Incident.objects.filter(status__in=[choices.Status.WITHDRAWN, choices.Status.MERGED]).select_related("merged_into").order_by("published_at", "id")
+    for incident in retired.iterator():
+        row = {"kind": incident.status, "public_id": incident.public_id, "published_at": incident.published_at.isoformat()}
+        if incident.status == choices.Status.WITHDRAWN:
+            row["reason"] = incident.withdrawn_reason
+        else:
+            row["into"] = incident.merged_into.public_id
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def is_dump(first_line: str) -> bool:
+    try:
+        data = json.loads(first_line)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("kind") == DUMP_KIND
+
+
+def _retired(rows: list[dict], known: set[str]) -> list[dict]:
+    """Check the retired-id lines and order them so a merge target exists before its merges."""
+    for row in rows:
+        line = row.get("_line")
+        if not isinstance(row.get("public_id"), str) or not isinstance(row.get("published_at"), str):
+            raise RestoreError(f"line {line}: a retired id needs public_id and published_at.")
+        if row["kind"] == "withdrawn" and not (row.get("reason") or "").strip():
+            raise RestoreError(f"line {line}: a withdrawn id needs its reason.")
+    ordered, waiting = [], [r for r in rows]
+    placed = set(known) | {r["public_id"] for r in rows if r["kind"] == "withdrawn"}
+    ordered += [r for r in rows if r["kind"] == "withdrawn"]
+    waiting = [r for r in rows if r["kind"] == "merged"]
+    while waiting:
+        ready = [r for r in waiting if r.get("into") in placed]
+        if not ready:
+            r = waiting[0]
+            raise RestoreError(f"line {r.get('_line')}: {r['public_id']} is merged into {r.get('into')!r}, which is not in the dump.")
+        for r in ready:
+            placed.add(r["public_id"])
+        ordered += ready
+        waiting = [r for r in waiting if r not in ready]
+    return ordered
+
+
+def restore(lines: Iterable[str], actor=None, progress=None) -> dict:
+    """Restore a dump into an empty registry, all or nothing; return what was restored.
+
+    Refuse (``RestoreError``) a registry that holds any record, and a dump that is not
+    one or is inconsistent; a bad record line raises ``interchange.ImportError_``."""
+    from .interchange import import_records, parse_lines
+
+    if Incident.objects.exists():
+        raise RestoreError("This registry is not empty. Restore a dump only into a new, empty database "
+                           "(migrate a fresh database, then run the restore); to add records to this one, import a JSON Lines file of records.")
+    lines = list(lines)
+    if not lines or not is_dump(lines[0]):
+        raise RestoreError("The first line is not a dump header; is this a dump_registry file?")
+    head = json.loads(lines[0])
+    if head.get("format") != DUMP_FORMAT:
+        raise RestoreError(f"Dump format {head.get('format')!r} is not one this registry reads (it reads {DUMP_FORMAT}).")
+    record_lines, retired = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        if line.startswith(('{"kind": "withdrawn"', '{"kind": "merged"')):
+            retired.append({**json.loads(line), "_line": number})
+            record_lines.append("")  # keep line numbers in parse errors
+        else:
+            record_lines.append(line)
+    with transaction.atomic():
+        records = parse_lines([""] + record_lines, progress=progress)
+        retired = _retired(retired, {r["public_id"] for r in records})
+        ids = import_records(records, actor=actor, restoring=True)
+        _restore_retired(retired, actor)
+        _restore_counters(head.get("counters") or {})
+    return {"records": len(ids), "retired": len(retired)}
+
+
+def _restore_retired(rows: list[dict], actor) -> None:
+    from .moderation import record_events
+
+    for row in rows:
+        into = Incident.objects.get(public_id=row["into"]) if row["kind"] == "merged" else None
+        incident = Incident.objects.create(
+            public_id=row["public_id"], status=row["kind"], version=1, title=row["public_id"],
+            narrative="Restored from a dump: only this id, its status and its reason or target are kept.",
+            country="ZZ", published_at=row["published_at"], withdrawn_reason=row.get("reason", ""), merged_into=into,
+        )
+        record_events([{"incident": incident, "actor": actor, "action": choices.Action.IMPORT, "to_status": incident.status,
+                        "reason": row.get("reason") or f"Merged into {row.get('into')}; restored from a dump."}])
+
+
+def _restore_counters(counters: dict) -> None:
+    """Put each year's counter past the dump's counter and every id now in the registry."""
+    top = {}
+    for year, last in counters.items():
+        top[int(year)] = max(top.get(int(year), 0), int(last))
+    for public_id in Incident.objects.exclude(public_id=None).values_list("public_id", flat=True):
+        _, year, number = public_id.rsplit("-", 2)
+        top[int(year)] = max(top.get(int(year), 0), int(number))
+    for year, last in top.items():
+        counter, _ = PublicIdCounter.objects.select_for_update().get_or_create(year=year)
+        if counter.last < last:
+            counter.last = last
+            counter.save(update_fields=["last"])
