@@ -233,6 +233,9 @@ class IncidentAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """Nothing: the service wrote the systems and operators; inlines are read-only."""
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)  # inlines are read-only: nothing saved there
+
     def log_change(self, request, obj, message):
         if not getattr(request, "_admin_failed", None):
             super().log_change(request, obj, message)
