@@ -249,6 +249,9 @@ def public_organization(slug):
 def public_source(source_id: int):
     """Return a source cited by at least one public incident, with its preserved copy, or None.
 
-    A source only a draft cites stays private, copy included."""
+    A source only a draft cites stays private, copy included. So does the copy of a source
+    a redacted record cites: the article may name the person whose name was removed, and a
+    redaction cannot edit somebody else's document."""
     cited = IncidentSource.objects.filter(source_id=OuterRef("pk"), incident__in=Incident.objects.public())
-    return Source.objects.select_related("preserved").filter(pk=source_id).filter(Exists(cited)).first()
+    redacted = cited.filter(incident__redacted_at__isnull=False)
+    return Source.objects.select_related("preserved").filter(pk=source_id).filter(Exists(cited)).exclude(Exists(redacted)).first()

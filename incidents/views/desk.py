@@ -139,6 +139,10 @@ def incident_action(request, public_id):
             messages.error(request, 'Not done: changes must be a JSON object, e.g. {"city": "Detroit"}.')
         else:
             _act(request, lambda: moderation.correct(incident, request.user, changes, post.get("note", "")))
+    elif action == "redact":
+        remove = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
+        if _act(request, lambda: moderation.redact(incident, request.user, post.get("note", ""), remove=remove)):
+            messages.success(request, "Removed from the record, its citations and its history.")
     else:
         messages.error(request, f"Unknown action {action!r}.")
     return redirect("incidents:desk-incident", public_id=public_id)

@@ -187,3 +187,14 @@ def test_a_private_submission_leaves_the_public_version_and_cache_alone(client, 
     publish_new(moderator)
     assert public_cache.public_version()[0] == version[0] + 1
     assert client.get("/api/v1/incidents/").json()["count"] == 2
+
+
+def test_the_desk_removes_a_name_through_the_same_service(moderator, client):
+    incident = publish_new(moderator, title=f"Face match wrongly named {NAME}")
+    client.force_login(moderator)
+    response = client.post(f"/moderation/incidents/{incident.public_id}/action/",
+                           {"action": "redact", "remove": f"{NAME}\n", "note": "Removed on request."})
+    assert response.status_code == 302
+    client.logout()
+    assert NAME not in client.get(f"/incidents/{incident.public_id}/").content.decode()
+    assert ModerationEvent.objects.filter(incident=incident, action="redact", actor=moderator).exists()

@@ -116,6 +116,17 @@ def test_incident_page_and_copy_page(site, local_allowed, moderator, client):
     assert "link dead since" in client.get(f"/incidents/{incident.public_id}/").content.decode()
 
 
+def test_the_copy_of_a_source_a_redacted_record_cites_is_withheld(site, local_allowed, moderator, client):
+    incident = _published_citing(moderator, site.url("/article"), title="Arrest of Quentin Arbuckle after a match")
+    source = incident.sources.get()
+    preservation.record_fetch(source.pk)
+    assert client.get(f"/sources/{source.pk}/preserved/").status_code == 200
+    from incidents import moderation
+
+    moderation.redact(incident, moderator, "Removed at the request of the person concerned.", remove=["Quentin Arbuckle"])
+    assert client.get(f"/sources/{source.pk}/preserved/").status_code == 404
+
+
 def test_copies_of_sources_only_drafts_cite_stay_private(site, local_allowed, client):
     draft, _, _ = submit(sources=[{"url": site.url("/article"), "source_type": "news"}], outcomes=[{"type": "arrested", "sources": [0]}])
     source = draft.sources.get()
