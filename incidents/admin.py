@@ -248,13 +248,8 @@ class IncidentAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    """Shared sources, for looking up; they come in with citations and change only through them."""
-
-    list_display = ["__str__", "publisher", "source_type", "published_date"]
-    list_filter = ["source_type"]
-    search_fields = ["url", "title", "publisher"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For looking up only: these rows change through the services, or never."""
 
     def has_add_permission(self, request):
         return False
@@ -264,6 +259,15 @@ class SourceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyAdmin):
+    """Shared sources: they come in with citations and change only through them."""
+
+    list_display = ["__str__", "publisher", "source_type", "published_date"]
+    list_filter = ["source_type"]
+    search_fields = ["url", "title", "publisher"]
 
 
 @admin.register(System)
@@ -294,19 +298,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
-class AppendOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(AppendOnlyAdmin):
+class ModerationEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "incident", "actor", "action", "from_status", "to_status"]
     list_filter = ["action"]
     search_fields = ["incident__public_id", "reason"]
@@ -314,6 +307,6 @@ class ModerationEventAdmin(AppendOnlyAdmin):
 
 
 @admin.register(IncidentVersion)
-class IncidentVersionAdmin(AppendOnlyAdmin):
+class IncidentVersionAdmin(ReadOnlyAdmin):
     list_display = ["incident", "number", "at", "note"]
     list_select_related = ["incident"]

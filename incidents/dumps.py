@@ -156,14 +156,6 @@ def _restore_retired(rows: list[dict], actor) -> None:
 
 def _restore_counters(counters: dict) -> None:
     """Put each year's counter past the dump's counter and every id now in the registry."""
-    top = {}
-    for year, last in counters.items():
-        top[int(year)] = max(top.get(int(year), 0), int(last))
-    for public_id in Incident.objects.exclude(public_id=None).values_list("public_id", flat=True):
-        _, year, number = public_id.rsplit("-", 2)
-        top[int(year)] = max(top.get(int(year), 0), int(number))
-    for year, last in top.items():
-        counter, _ = PublicIdCounter.objects.select_for_update().get_or_create(year=year)
-        if counter.last < last:
-            counter.last = last
-            counter.save(update_fields=["last"])
+    from .interchange import reserve_ids
+
+    reserve_ids(Incident.objects.exclude(public_id=None).values_list("public_id", flat=True), counters)

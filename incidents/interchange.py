@@ -385,9 +385,13 @@ def allocate_public_ids(count: int, year: int) -> list[str]:
 
 def _reserve_given_ids(records):
     """Keep each year's counter past every imported id, so a new publication never reuses one."""
-    top = {}
-    for attrs in records:
-        pid = attrs.get("public_id")
+    reserve_ids([attrs.get("public_id") for attrs in records])
+
+
+def reserve_ids(public_ids, counters: dict | None = None) -> None:
+    """Move each year's counter past these ids and past ``counters`` ({year: last})."""
+    top = {int(year): int(last) for year, last in (counters or {}).items()}
+    for pid in public_ids:
         if pid:
             _, year, number = pid.rsplit("-", 2)
             top[int(year)] = max(top.get(int(year), 0), int(number))

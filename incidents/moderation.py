@@ -1,9 +1,13 @@
-"""The moderation state machine: the only code that changes an incident's status.
+"""The moderation services: the only code that changes an incident or writes its history.
 
-The admin, the API and the moderators' pages call the named wrappers below
-(``claim``, ``request_changes``, ``answer``, ``publish``, ``reject``, ``withdraw``,
-``merge``, ``correct``). Each runs in one transaction: lock the row, check the move
-against ``TRANSITIONS``, change it, and append the history row.
+The API, the desk, the admin, imports and the correction flow call the named wrappers
+below (``claim``, ``request_changes``, ``answer``, ``edit_draft``, ``publish``,
+``reject``, ``withdraw``, ``merge``, ``correct``, ``redact``). Each validates what it is
+given (draft fields with the API's rules) and runs as one transaction (``transition``):
+lock the row, check the move against ``TRANSITIONS``, change it, rebuild every public copy
+(``record_sql.refresh_public_json``, which also advances the public version), and append
+the history row with ``record_event``, the one writer of history. A failure at any step
+leaves nothing changed.
 """
 
 from dataclasses import dataclass
