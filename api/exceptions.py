@@ -7,7 +7,8 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -73,9 +74,20 @@ def exception_handler(exc, context):
 def page_not_found(request, exception):
     """Django's 404 for URLs no route matches: the JSON error shape under /api/, the HTML page elsewhere."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse(error_body(404, "not_found", f"No API endpoint at {request.path}; see /api/docs/."), status=404)
-    from django.views.defaults import page_not_found as html_not_found
+    return defaults.page_not_found(request, exception)
 
-    return html_not_found(request, exception)
+
+def bad_request(request, exception):
+    """Django's 400 (a request it refused before any view, e.g. too many parameters): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        message = "The request was refused: too many parameters or fields." if "fields" in str(exception) else "The request is malformed."
+        return JsonResponse(error_body(400, "bad_request", message), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """Django's 500: the JSON error shape under /api/ (nothing of the error itself), the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(500, "server_error", "Something went wrong on our side; it has been logged. Try again later."), status=500)
+    return defaults.server_error(request)

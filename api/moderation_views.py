@@ -22,6 +22,9 @@ MOD_ERRORS = {
 }
 
 
+MAX_OFFSET = 10_000_000
+
+
 def queue_item(submission: Submission) -> dict:
     incident = submission.incident
     return {
@@ -68,9 +71,14 @@ class Queue(ModeratorView):
             raise ValidationError({"state": [f"Unknown state {b!r}." for b in bad]})
         try:
             limit = min(max(int(request.query_params.get("limit", 100)), 1), 500)
-            offset = max(int(request.query_params.get("offset", 0)), 0)
         except ValueError:
-            raise ValidationError({"limit": ["Use whole numbers for limit and offset."]}) from None
+            raise ValidationError({"limit": ["Use a whole number from 1 to 500."]}) from None
+        try:
+            offset = max(int(request.query_params.get("offset", 0)), 0)
+            if offset > MAX_OFFSET:
+                raise ValueError
+        except ValueError:
+            raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None
         rows = (Submission.objects.filter(incident__status__in=states).select_related("incident__claimed_by")
                 .prefetch_related("incident__proposed_names").order_by("created_at", "id")[offset:offset + limit])
         return Response([queue_item(x) for x in rows])

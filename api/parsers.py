@@ -2,6 +2,8 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from incidents.drafts import MAX_JSON_DEPTH, within_depth
+
 from .exceptions import PayloadTooLarge
 
 
@@ -23,6 +25,11 @@ class LimitedJSONParser(JSONParser):
         import io
 
         try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
         except ParseError as exc:
             raise ParseError(f"Malformed JSON: {exc.detail}") from None
+        except RecursionError:
+            data = None
+        if data is None and body.strip() not in (b"", b"null") or not within_depth(data):
+            raise ParseError(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+        return data

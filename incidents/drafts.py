@@ -14,11 +14,40 @@ from rest_framework import serializers
 
 from . import choices
 
+MAX_JSON_DEPTH = 20  # a draft is four levels deep; nothing honest needs twenty
 MAX_SOURCES = 25
 MAX_OUTCOMES = 30
 MAX_NAMES = 10
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def within_depth(value, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a parsed JSON value nests at most ``limit`` lists and objects deep (checked
+    without recursion, so an abusive value cannot exhaust the stack)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
+def parse_json_object(text: str, field: str) -> dict:
+    """Parse a JSON object typed into a form, refusing one nested too deep; raise ValidationError naming ``field``."""
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        raise serializers.ValidationError({field: ["Give a JSON object, e.g. {\"city\": \"Detroit\"}."]}) from None
+    if not isinstance(value, dict):
+        raise serializers.ValidationError({field: ["Give a JSON object, e.g. {\"city\": \"Detroit\"}."]})
+    if not within_depth(value):
+        raise serializers.ValidationError({field: [f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."]})
+    return value
 
 
 def country_name(code: str) -> str:

@@ -44,8 +44,12 @@ def decode(cursor: str):
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         if not (isinstance(values, list) and len(values) == 3 and values[0] in ("n", "o", "r")):
             raise ValueError
+        last_id = values[2]
+        # A row id: a whole number PostgreSQL's bigint holds (a bool is an int to Python).
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or not 0 < last_id < 2 ** 63:
+            raise ValueError
         return values
-    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise PageError("cursor", "This cursor is not valid; start again from the first page.") from None
 
 

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("incidents.urls")),
 ]
 
+handler400 = "api.exceptions.bad_request"
 handler404 = "api.exceptions.page_not_found"
+handler500 = "api.exceptions.server_error"

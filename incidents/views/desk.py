@@ -131,14 +131,8 @@ def incident_action(request, public_id):
         else:
             _act(request, lambda: moderation.merge(incident, request.user, into=into, reason=post.get("reason", "")))
     elif action == "correct":
-        try:
-            changes = json.loads(post.get("changes") or "{}")
-            if not isinstance(changes, dict):
-                raise ValueError
-        except ValueError:
-            messages.error(request, 'Not done: changes must be a JSON object, e.g. {"city": "Detroit"}.')
-        else:
-            _act(request, lambda: moderation.correct(incident, request.user, changes, post.get("note", "")))
+        _act(request, lambda: moderation.correct(incident, request.user, drafts.parse_json_object(post.get("changes"), "changes"),
+                                                 post.get("note", "")))
     elif action == "redact":
         remove = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
         if _act(request, lambda: moderation.redact(incident, request.user, post.get("note", ""), remove=remove)):
