@@ -146,7 +146,9 @@ class ExportView(PublicView):
         return response
 
 
-CSV_DOC = "Streamed CSV, one row per incident. Columns:\n\n" + "\n".join(f"- `{name}`: {doc}" for name, doc in exports.CSV_COLUMNS)
+CSV_DOC = ("Streamed CSV (RFC 4180: rows end with CRLF), one row per incident. A cell that a spreadsheet would run as a "
+           "formula (one starting with =, +, -, @, a tab or a carriage return) is written with a leading apostrophe (') "
+           "as OWASP advises; strip it to get the text as recorded. Columns:\n\n") + "\n".join(f"- `{name}`: {doc}" for name, doc in exports.CSV_COLUMNS)
 
 
 @extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC, parameters=filter_parameters(),

@@ -44,9 +44,11 @@ class _Echo:
 def _field(expression: str) -> str:
     """One CSV field of a text expression, quoted as the csv module and COPY would: empty
     for NULL; in double quotes (doubled inside) when empty or holding a comma, quote or
-    line break."""
+    line break. A text a spreadsheet would run as a formula (starting with =, +, -, @, a
+    tab or a carriage return) gets a leading apostrophe, as OWASP's CSV-injection advice says."""
+    safe = f"CASE WHEN ({expression}) ~ '^[-=+@\\t\\r]' THEN '''' || ({expression}) ELSE ({expression}) END"
     return (f"CASE WHEN ({expression}) IS NULL THEN '' WHEN ({expression}) = '' OR ({expression}) ~ '[\",\\r\\n]' "
-            f"THEN '\"' || replace(({expression}), '\"', '\"\"') || '\"' ELSE ({expression}) END")
+            f"THEN '\"' || replace(({safe}), '\"', '\"\"') || '\"' ELSE ({safe}) END")
 
 
 # Every column after public_id and url, as SQL over an incident ``i`` and the aggregates below.
@@ -99,10 +101,10 @@ def csv_rows(queryset, site_url: str = "", chunk_size: int = 2000) -> Iterator[s
     """
     from .record_sql import stored_texts
 
-    yield csv.writer(_Echo(), lineterminator="\n").writerow(CSV_HEADER)
+    yield csv.writer(_Echo(), lineterminator="\r\n").writerow(CSV_HEADER)
     prefix = f"{site_url}/incidents/"
     for public_id, line in stored_texts(queryset, "public_csv", LINES_SQL, "public_id", chunk_size=chunk_size):
-        yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\n"
+        yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\r\n"
 
 
 def jsonl_rows(queryset) -> Iterator[str]:
