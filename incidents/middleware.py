@@ -13,6 +13,9 @@ CSP = "; ".join([
 ])
 
 
+PRIVATE_PREFIXES = ("/api/v1/moderation/", "/moderation/", "/admin/", "/submissions/", "/api/v1/submissions/")
+
+
 class PrivacyHeadersMiddleware:
     """Forbid third-party content and browser features the registry never needs.
 
@@ -27,4 +30,9 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        # Moderators' pages and answers carry contact details, and status pages a secret:
+        # no browser, proxy or shared cache may keep them.
+        user = getattr(request, "user", None)
+        if request.path.startswith(PRIVATE_PREFIXES) or (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            response.headers["Cache-Control"] = "no-store, private"
         return response

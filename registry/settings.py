@@ -203,6 +203,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Limits are kept per client address: REMOTE_ADDR, unless the site runs behind this many
+    # reverse proxies that each append to X-Forwarded-For (then the address the nearest one
+    # saw). 0 by default: a header any client can send is never trusted.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "DEFAULT_THROTTLE_RATES": {
         "submissions": os.environ.get("SUBMISSION_RATE", "20/hour"),
         "corrections": os.environ.get("CORRECTION_RATE", "20/hour"),

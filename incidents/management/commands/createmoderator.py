@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
 from incidents.moderation import MODERATORS_GROUP
@@ -32,6 +34,10 @@ class Command(BaseCommand):
         if email:
             user.email = email
         if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise CommandError("Password refused: " + " ".join(exc.messages) + " Choose a longer passphrase.") from None
             user.set_password(password)
         elif created:
             user.set_unusable_password()
