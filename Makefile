@@ -18,6 +18,7 @@ setup: $(STAMP)
 
 db: setup
 	@$(PY) manage.py migrate --no-input
+	@$(PY) manage.py createcachetable
 	@$(PY) manage.py loaddemo
 
 ## make run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000 with the background worker

@@ -158,13 +158,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
-}
-# Public read responses are cached per process until the registry changes (incidents/public_cache.py),
+# One cache shared by every process and server: rate-limit counters must add up across
+# gunicorn workers and machines, and a cached public response is good for all of them.
+# Redis when REDIS_URL is set; otherwise PostgreSQL itself (Django's database cache, table
+# registry_cache, made by `make run` / `manage.py createcachetable`), so no new service.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_cache",
+                          "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}}}
+# Public read responses are cached until the public record changes (incidents/public_cache.py),
 # and at most this long. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 
