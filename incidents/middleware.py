@@ -32,7 +32,65 @@ class PrivacyHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         # Moderators' pages and answers carry contact details, and status pages a secret:
         # no browser, proxy or shared cache may keep them.
-        user = getattr(request, "user", None)
-        if request.path.startswith(PRIVATE_PREFIXES) or (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+        if request.path.startswith(PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.META or _logged_in(request):
             response.headers["Cache-Control"] = "no-store, private"
         return response
+
+
+def _logged_in(request) -> bool:
+    from django.db import DatabaseError
+
+    user = getattr(request, "user", None)
+    try:
+        return user is not None and user.is_authenticated
+    except DatabaseError:  # the session could not be read: treat the answer as private
+        return True
+
+
+# SQLSTATEs of a wait cut off by a timeout: lock_not_available, query_canceled (statement
+# timeout), idle_in_transaction_session_timeout.
+TIMEOUT_STATES = {"55P03", "57014", "25P03"}
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After, not 500, when the database cannot answer in time or at
+    all (a lock held by a stuck transaction, a statement timeout, a restart): JSON in the
+    API's error shape under /api/, a short page elsewhere. Nothing was changed; the client
+    may simply try again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        return unavailable(request, exception)
+
+
+def unavailable(request, exception=None):
+    import logging
+
+    from django.conf import settings
+    from django.http import HttpResponse, JsonResponse
+
+    cause = getattr(exception, "__cause__", None)
+    timed_out = getattr(cause, "sqlstate", None) in TIMEOUT_STATES
+    logging.getLogger("registry.database").warning("503 for %s %s: %s", request.method, request.path.split("/status/")[0],
+                                                   "a database wait timed out" if timed_out else "the database is unavailable")
+    message = ("The registry is busy: a database wait took too long. Nothing was changed; try again in a moment."
+               if timed_out else "The registry's database is unavailable. Nothing was changed; try again in a moment.")
+    if request.path.startswith("/api/"):
+        from api.exceptions import error_body
+
+        response = JsonResponse(error_body(503, "timeout" if timed_out else "unavailable", message), status=503)
+    else:
+        response = HttpResponse(f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Try again shortly</title></head>"
+                                f"<body><h1>Try again shortly</h1><p>{message}</p></body></html>", status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

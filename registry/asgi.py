@@ -3,4 +3,5 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+os.environ.setdefault("REGISTRY_ROLE", "web")  # request timeouts on the database (settings.DB_TIMEOUTS)
 application = get_asgi_application()

@@ -6,6 +6,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "incidents.middleware.PrivacyHeadersMiddleware",
+    "incidents.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -107,8 +109,22 @@ _options = DATABASES["default"].setdefault("OPTIONS", {})
 # random_page_cost 1.1 (PostgreSQL's default, 4, is for spinning disks): the registry's
 # working set is in memory or on SSD, and at 4 the planner reads every search document in a
 # sequential scan (390 ms at 100k) rather than count matches from the index (8 ms).
+# Timeouts on every wait, so one stuck transaction cannot hold the site: a web request's
+# statement, a wait for a row lock, and a transaction left idle are cut off (the request
+# answers 503 with Retry-After: incidents.middleware). Web processes (WSGI, ASGI, runserver)
+# get the short ones; imports, migrations and the worker longer ones (0: none).
+REGISTRY_ROLE = os.environ.get("REGISTRY_ROLE") or ("web" if "runserver" in sys.argv else "batch")
+DB_TIMEOUTS = {
+    "web": {"statement_timeout": os.environ.get("DB_STATEMENT_TIMEOUT", "30s"), "lock_timeout": os.environ.get("DB_LOCK_TIMEOUT", "5s"),
+            "idle_in_transaction_session_timeout": os.environ.get("DB_IDLE_TIMEOUT", "60s")},
+    "batch": {"statement_timeout": os.environ.get("DB_BATCH_STATEMENT_TIMEOUT", "0"), "lock_timeout": os.environ.get("DB_BATCH_LOCK_TIMEOUT", "60s"),
+              "idle_in_transaction_session_timeout": os.environ.get("DB_BATCH_IDLE_TIMEOUT", "10min")},
+}[REGISTRY_ROLE]
 _options["options"] = (_options.get("options", "") + f" -c work_mem={os.environ.get('DB_WORK_MEM', '16MB')}"
-                       f" -c random_page_cost={os.environ.get('DB_RANDOM_PAGE_COST', '1.1')}").strip()
+                       f" -c random_page_cost={os.environ.get('DB_RANDOM_PAGE_COST', '1.1')}"
+                       + "".join(f" -c {name}={value.replace(' ', '')}" for name, value in DB_TIMEOUTS.items())).strip()
+# How long a client is asked to wait after a 503 (a timeout, or the database unreachable).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -33,12 +34,12 @@ def free_port() -> int:
 class Server:
     """One gunicorn process serving the registry on a free local port."""
 
-    def __init__(self, **env):
+    def __init__(self, threads: int = 1, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, "DATABASE_URL": database_url(), "PRESERVATION_ENABLED": "0", "DEBUG": "1", **env}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "registry.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "60"],
+            [sys.executable, "-m", "gunicorn", "registry.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--threads", str(threads), "--timeout", "60"],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
 
@@ -47,6 +48,8 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/about/methods/", timeout=2)
+                return self
+            except urllib.error.HTTPError:  # up, answering an error
                 return self
             except OSError:
                 if self.process.poll() is not None:
