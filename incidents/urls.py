@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from . import feeds
 from .public_cache import cached_public
-from .views import corrections, desk, public, submission
+from .views import corrections, desk, health, public, submission
 
 app_name = "incidents"
 
@@ -11,6 +11,8 @@ PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 
 urlpatterns = [
     path("", cached_public(public.home), name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("incidents/", cached_public(public.incident_list), name="list"),
     re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(public.incident_detail), name="incident"),
     re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(public.incident_history), name="history"),

@@ -1,12 +1,14 @@
 """Run the background worker: source preservation now, and the periodic link check.
 
-``make run`` starts this beside the web server. It makes sure the periodic check is
-scheduled, then hands over to django-tasks' own ``db_worker``.
+``make run`` starts this beside the web server (and restarts it if it dies). It makes sure
+the periodic check is scheduled, then runs django-tasks' database worker loop, which
+survives a lost database connection (``incidents.worker``).
 """
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
 
+from incidents import worker
 from incidents.tasks import ensure_check_scheduled
 
 
@@ -21,4 +23,6 @@ class Command(BaseCommand):
         if ensure_check_scheduled():
             self.stdout.write("Scheduled the periodic source check.")
         self.stdout.write("Worker started: preserving new sources and checking old ones (Ctrl-C to stop).")
-        call_command("db_worker", interval=interval, batch=batch, verbosity=options.get("verbosity", 1))
+        reconnects = worker.run(interval=interval, batch=batch, worker_id=get_random_string(32))
+        if reconnects:
+            self.stdout.write(f"Worker stopped after reconnecting to the database {reconnects} time(s).")
