@@ -42,9 +42,9 @@ def parse_json_object(text: str, field: str) -> dict:
     try:
         value = json.loads(text or "{}")
     except (ValueError, RecursionError):
-        raise serializers.ValidationError({field: ["Give a JSON object, e.g. {\"city\": \"Detroit\"}."]}) from None
+        raise serializers.ValidationError({field: ["The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}."]}) from None
     if not isinstance(value, dict):
-        raise serializers.ValidationError({field: ["Give a JSON object, e.g. {\"city\": \"Detroit\"}."]})
+        raise serializers.ValidationError({field: ["The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}."]})
     if not within_depth(value):
         raise serializers.ValidationError({field: [f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."]})
     return value

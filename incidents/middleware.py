@@ -32,7 +32,8 @@ class PrivacyHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         # Moderators' pages and answers carry contact details, and status pages a secret:
         # no browser, proxy or shared cache may keep them.
-        if request.path.startswith(PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.META or _logged_in(request):
+        private = request.path.startswith(PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.META or _logged_in(request)
+        if private and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store, private"
         return response
 

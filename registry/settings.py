@@ -181,7 +181,7 @@ if not DEBUG:
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_cache",
+    CACHES = {"default": {"BACKEND": "registry.cache.PostgresCache", "LOCATION": "registry_cache",
                           "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}}}
 # Public read responses are cached until the public record changes (incidents/public_cache.py),
 # and at most this long. 0 turns the cache off.

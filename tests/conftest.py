@@ -20,10 +20,32 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits count in the cache; each test starts with none used."""
+def fresh_cache(request):
+    """Rate limits count in the cache (a database table, shared by every process); each test
+    that uses the database starts with none used. Tests without the database have no cache."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db"}:
+        yield
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "transactional_db" in names
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def rate_limits(settings, monkeypatch):
+    """Set rate limits for one test: ``rate_limits(submissions="3/hour")``. DRF reads the
+    rates into a class attribute at import, so that is set too (and put back after)."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def apply(**rates):
+        merged = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates)
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": merged}
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", merged)
+
+    return apply

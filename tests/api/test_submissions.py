@@ -102,13 +102,9 @@ def test_a_body_over_the_limit_is_413(client, settings):
     assert counts() == before
 
 
-def test_submissions_are_rate_limited_per_client(client, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "submissions": "2/hour"}}
+def test_submissions_are_rate_limited_per_client(client, rate_limits):
+    rate_limits(submissions="2/hour")
     cache.clear()
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         assert post(client, payload()).status_code == 201
         assert post(client, payload()).status_code == 201
