@@ -152,6 +152,7 @@ class Action(models.TextChoices):
     DECLINE_REQUEST = "decline_request", "Correction request declined"
     IMPORT = "import", "Imported"
     EDIT = "edit", "Edited draft"
+    CLEAR_CONTACT = "clear_contact", "Contact details cleared"
 
 
 class RequestKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from . import preservation
+from . import preservation, retention
 
 
 @task()
@@ -28,6 +28,25 @@ def check_sources() -> int:
         return preservation.check_due()
     finally:
         schedule_check(after=timedelta(minutes=10) if preservation.due_sources(1) else timedelta(hours=1))
+
+
+@task()
+def clear_contacts() -> int:
+    """Clear contact addresses past their retention, then schedule the next day's run."""
+    try:
+        return retention.clear_old_contacts()
+    finally:
+        clear_contacts.using(run_after=timezone.now() + timedelta(days=1)).enqueue()
+
+
+def ensure_retention_scheduled() -> bool:
+    """Enqueue the daily contact clearance unless one is already waiting; True when one was added."""
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(task_path=clear_contacts.module_path, status="READY").exists():
+        return False
+    clear_contacts.enqueue()
+    return True
 
 
 def schedule_check(after: timedelta = timedelta(0)):

@@ -187,11 +187,19 @@ else:
 # and at most this long. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 
-# Mail: only to tell a requester the decision on their correction request. The console
-# backend prints it locally; set EMAIL_BACKEND and EMAIL_HOST etc. in production.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: only to tell a requester the decision on their correction request. Locally a
+# backend that prints only that a mail went out (registry/logs.py); in production set
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_* below.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "registry.logs.QuietConsoleBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Submitters' and requesters' contact addresses are cleared this many days after the final
+# decision on what they sent (incidents/retention.py, run daily by the worker).
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 90)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
 
 # Background work (source preservation) runs in django-tasks' database worker, which
@@ -260,10 +268,18 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every handler masks status tokens in URLs and e-mail addresses (registry/logs.py); the
+# development server's request lines go through it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "registry.logs.MaskSecrets"}},
+    "formatters": {"server": {"format": "[{asctime}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+        "server": {"class": "logging.StreamHandler", "filters": ["mask_secrets"], "formatter": "server"},
+    },
+    "loggers": {"django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

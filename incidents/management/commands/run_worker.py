@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
 from incidents import worker
-from incidents.tasks import ensure_check_scheduled
+from incidents.tasks import ensure_check_scheduled, ensure_retention_scheduled
 
 
 class Command(BaseCommand):
@@ -22,6 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, batch=False, interval=2.0, **options):
         if ensure_check_scheduled():
             self.stdout.write("Scheduled the periodic source check.")
+        if ensure_retention_scheduled():
+            self.stdout.write("Scheduled the daily clearing of old contact addresses.")
         self.stdout.write("Worker started: preserving new sources and checking old ones (Ctrl-C to stop).")
         reconnects = worker.run(interval=interval, batch=batch, worker_id=get_random_string(32))
         if reconnects:
