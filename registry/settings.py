@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "incidents",
     "api",
 ]
@@ -70,11 +74,32 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "incidents.middleware.PrivacyHeadersMiddleware",
     "incidents.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Moderator accounts resist guessing: after AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one client address, further logins are refused for AXES_COOLOFF_MINUTES
+# (django-axes; counted in the database, so across every process). An administrator
+# unlocks with `manage.py axes_reset_username NAME` or in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "incidents/desk/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("TRUSTED_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
+# Wrong API tokens from one address before it is refused for the window (api/authentication.py).
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
+TOKEN_FAILURE_WINDOW_SECONDS = env_int("TOKEN_FAILURE_WINDOW_SECONDS", 3600)
+# A second factor (TOTP, with recovery codes) for every moderator before the desk, the
+# admin or an API token: django-otp.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Wrongful Identification Registry")
 
 ROOT_URLCONF = "registry.urls"
 
@@ -220,7 +245,7 @@ SOURCE_CHECK_BATCH = env_int("SOURCE_CHECK_BATCH", 200)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsModerator"],

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import admin_site  # noqa: F401 - the admin asks for the second factor
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

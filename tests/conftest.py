@@ -49,3 +49,26 @@ def rate_limits(settings, monkeypatch):
         monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", merged)
 
     return apply
+
+
+@pytest.fixture(autouse=True)
+def verified_logins(monkeypatch):
+    """``client.force_login(moderator)`` stands for a full sign-in, second factor included:
+    the session is marked verified by the moderator's authenticator app, as django-otp's
+    login does. A user without a confirmed app gets a plain session."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -40,10 +40,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-def make_moderator(**kwargs):
+def make_moderator(mfa_device: bool = True, **kwargs):
+    """A moderator; with a confirmed authenticator app unless ``mfa_device`` is False."""
+    from incidents import mfa
+
     user = UserFactory(is_staff=True, **kwargs)
     user.groups.add(moderators_group())
+    if mfa_device:
+        mfa.set_up(user)
     return user
+
+
+def totp_code(user) -> str:
+    """The code the moderator's authenticator app shows now."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def payload(**overrides) -> dict:

@@ -2,12 +2,14 @@
 
 import json
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -29,6 +31,8 @@ def moderator_required(view):
             return redirect_to_login(request.get_full_path())
         if not moderation.is_moderator(request.user):
             raise PermissionDenied("Only moderators can use the desk.")
+        if not request.user.is_verified():  # a second factor, every session (incidents/mfa.py)
+            return redirect(f"{reverse('incidents:desk-mfa')}?next={quote(request.get_full_path())}")
         return never_cache(view)(request, *args, **kwargs)
 
     return wrapper

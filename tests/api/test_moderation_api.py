@@ -32,7 +32,11 @@ def test_moderation_needs_a_moderator_token(client, moderator, method, template)
     assert "Token" in anonymous["WWW-Authenticate"]
 
     outsider = APIClient()
-    outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
+    user = UserFactory()
+    from incidents import mfa
+
+    mfa.set_up(user)  # a signed-in account with a second factor, but no moderator
+    outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     forbidden = getattr(outsider, method)(url, {}, format="json")
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "permission_denied"
     assert Incident.objects.get(pk=submission.incident_id).status == "submitted"

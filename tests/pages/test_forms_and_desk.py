@@ -7,7 +7,7 @@ from django.test import Client
 
 from incidents import moderation
 from incidents.models import Incident, Submission
-from tests.factories import SystemFactory, UserFactory, publish_new, submit
+from tests.factories import SystemFactory, UserFactory, publish_new, submit, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,9 @@ def test_moderator_logs_in_and_works_the_queue(client, moderator):
     moderator.save()
     response = client.post("/moderation/login/", {"username": "mod-ada", "password": "correct horse"})
     assert response.status_code == 302 and response["Location"] == "/moderation/"
+    # Then the second factor (tests/hardening/test_moderator_accounts.py tests it in full).
+    assert client.get("/moderation/")["Location"].startswith("/moderation/second-factor/")
+    assert client.post("/moderation/second-factor/", {"code": totp_code(moderator)}).status_code == 302
     incident, submission, _ = submit(title="Queue item one", systems=["Brand New Scanner"],
                                      submitter={"role": "lawyer", "contact_email": "lawyer@example.org"})
     queue = client.get("/moderation/").content.decode()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from incidents import mfa
 from incidents.moderation import MODERATORS_GROUP
 
 MODERATOR_MODELS = ["incident", "source", "outcome", "system", "organization", "submission", "moderationevent", "incidentversion", "proposedname"]
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         user.groups.add(moderators_group())
         if rotate_token:
             Token.objects.filter(user=user).delete()
+        if not mfa.enrolled(user):
+            device, codes = mfa.set_up(user)
+            self.stderr.write("Second factor: add this to the moderator's authenticator app (a QR code of it works too), "
+                              f"and hand over the recovery codes; neither is shown again.\n  {device.config_url}\n"
+                              f"  recovery codes: {' '.join(codes)}")
         token, _ = Token.objects.get_or_create(user=user)
         self.stderr.write(f"{'Created' if created else 'Updated'} moderator {username}.")
         self.stdout.write(token.key)
