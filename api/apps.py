@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "Public API"
+
+    def ready(self):
+        from . import openapi  # noqa: F401 - registers the schema extension for the token scheme

@@ -1,37 +1,53 @@
-"""Token authentication that cannot be guessed at and needs a second factor.
+"""Token authentication that cannot be guessed at, expires, and needs a second factor.
 
-Failed tokens are counted per client address in the shared cache; after
-TOKEN_FAILURE_LIMIT in TOKEN_FAILURE_WINDOW_SECONDS the address is refused (429) without
-a look-up. A token works only for an account with a confirmed second factor
-(incidents/mfa.py), as the desk and the admin do.
+``Authorization: Token <key>`` is looked up by its SHA-256 among active tokens
+(``api.models.ApiToken``: not revoked, not expired); its last use is recorded (at most once a
+minute). Failed tokens are counted per client address in the shared cache; after
+TOKEN_FAILURE_LIMIT in TOKEN_FAILURE_WINDOW_SECONDS the address is refused (429) without a
+look-up. A token works only for an account with a confirmed second factor (incidents/mfa.py),
+as the desk and the admin do.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import BaseThrottle
 
 from incidents.mfa import has_second_factor
 
+from .models import ApiToken
 
-class GuardedTokenAuthentication(TokenAuthentication):
+
+class GuardedTokenAuthentication(BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate_header(self, request):
+        return self.keyword
+
     def authenticate(self, request):
-        if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("token "):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.lower().startswith("token "):
             return None
-        key = "token-failures:" + BaseThrottle().get_ident(request)
+        failures = "token-failures:" + BaseThrottle().get_ident(request)
         window = settings.TOKEN_FAILURE_WINDOW_SECONDS
-        if (cache.get(key) or 0) >= settings.TOKEN_FAILURE_LIMIT:
+        if (cache.get(failures) or 0) >= settings.TOKEN_FAILURE_LIMIT:
             raise exceptions.Throttled(wait=window, detail="Too many wrong tokens from this address; try again later.")
-        try:
-            user, token = super().authenticate(request)
-        except exceptions.AuthenticationFailed:
-            cache.add(key, 0, window)
+        key = header[6:].strip()
+        token = ApiToken.find(key) if key and " " not in key else None
+        if token is None or not token.user.is_active:
+            cache.add(failures, 0, window)
             try:
-                cache.incr(key)
+                cache.incr(failures)
             except ValueError:  # expired in between
-                cache.set(key, 1, window)
-            raise
-        if not has_second_factor(user):
+                cache.set(failures, 1, window)
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if not has_second_factor(token.user):
             raise exceptions.AuthenticationFailed("This account has no second factor yet: sign in to the desk once to set one up.")
-        return user, token
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token

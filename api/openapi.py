@@ -5,6 +5,7 @@ IncidentFilter: a new filter appears in the schema the moment it exists.
 """
 
 import django_filters
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter
 
 from incidents.filters import IncidentFilter, StrictBooleanFilter, ValuesFilter
@@ -56,3 +57,23 @@ PAGE_PARAMS = [
 ]
 
 LIST_PARAMS = filter_parameters() + PAGE_PARAMS
+
+
+class GuardedTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the moderators' tokens (api/authentication.py)."""
+
+    target_class = "api.authentication.GuardedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Token <key>`: a moderator's API token (it expires, can be revoked, and needs an account with a second factor)."}
+
+
+def refuse_unknown_fields(result, generator, request, public):
+    """Say in the schema what the API does: a request body with a field it does not know is
+    refused (drafts.StrictSerializer), so every request object has additionalProperties: false."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object" and "properties" in component:
+            component["additionalProperties"] = False
+    return result

@@ -76,7 +76,8 @@ def parse_partial_date(value) -> tuple[datetime.date, str]:
     return result, precision
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2025-06"})
+@extend_schema_field({"type": "string", "pattern": r"^(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$", "example": "2025-06",
+                     "description": "YYYY, YYYY-MM or YYYY-MM-DD: a real date from 1900 to today."})
 class PartialDateField(serializers.Field):
     """A date that may be only a year or a month, as sources often give it."""
 
@@ -91,8 +92,42 @@ class PartialDateField(serializers.Field):
         return value.isoformat() if value else None
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's own also takes 0, 1, "yes" or "on", which the schema
+    (a boolean) does not allow, so a client could send what the documentation says is wrong."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
+def _not_text(fields, data) -> dict:
+    """Fields given a number (or anything but a string) where the schema says text: DRF would
+    turn 0 into "0"; the schema, and so every client generated from it, says a string."""
+    wrong = {}
+    for name, value in data.items():
+        field = fields[name]
+        if isinstance(field, serializers.CharField) and value is not None and not isinstance(value, str):
+            wrong[name] = ["Give text (a JSON string)."]
+        elif isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField) and isinstance(value, list):
+            if any(not isinstance(item, str) for item in value):
+                wrong[name] = ["Give a list of texts (JSON strings)."]
+    return wrong
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuse fields the schema does not know, rather than silently dropping them."""
+
+    def get_fields(self):
+        # A null text is read as empty (below), so the schema says such texts may be null.
+        fields = super().get_fields()
+        for field in fields.values():
+            if getattr(field, "allow_blank", False):
+                field.allow_null = True
+        return fields
 
     def to_internal_value(self, data):
         unknown = {}
@@ -100,6 +135,7 @@ class StrictSerializer(serializers.Serializer):
             unknown = {name: ["Unknown field."] for name in sorted(set(data) - set(self.fields))}
             # Exports write null for an empty text; read it back as empty.
             data = {k: "" if v is None and getattr(self.fields[k], "allow_blank", False) else v for k, v in data.items() if k in self.fields}
+            unknown.update(_not_text(self.fields, data))
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
@@ -142,10 +178,11 @@ class OutcomeDraft(StrictSerializer):
 
 class AffectedDraft(StrictSerializer):
     count = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True, default=None)
-    has_minor = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_minor = StrictBooleanField(required=False, allow_null=True, default=None)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                  help_text="Kept private unless a moderator confirms the person is an adult whose name is already public. Never give a minor's name.")
-    name_public = serializers.BooleanField(required=False, default=False)
+    name_public = StrictBooleanField(required=False, default=False,
+                                     help_text="Ignored in submissions and answers: only a moderator can make a name public.")
 
     def validate(self, attrs):
         if attrs.get("has_minor") and attrs.get("name"):
@@ -162,7 +199,8 @@ class IncidentDraft(StrictSerializer):
     narrative = serializers.CharField(max_length=20000)
     incident_date = PartialDateField(required=False, allow_null=True, default=None)
     date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices, required=False)
-    country = serializers.CharField(max_length=2, min_length=2)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2, min_length=2,
+                                     error_messages={"invalid": "Use an ISO 3166-1 alpha-2 code of two letters, such as US or GB."})
     region = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     systems = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_NAMES, required=False, default=list,
@@ -172,8 +210,8 @@ class IncidentDraft(StrictSerializer):
     error_type = serializers.ChoiceField(choices=choices.ErrorType.choices, default=choices.ErrorType.OTHER)
     contributing_factors = serializers.ListField(child=serializers.ChoiceField(choices=choices.ContributingFactor.choices), max_length=12, required=False, default=list)
     reference_database = serializers.ChoiceField(choices=choices.ReferenceDatabase.choices, required=False, allow_blank=True, default="")
-    human_review = serializers.BooleanField(required=False, allow_null=True, default=None)
-    sole_basis = serializers.BooleanField(required=False, allow_null=True, default=None)
+    human_review = StrictBooleanField(required=False, allow_null=True, default=None)
+    sole_basis = StrictBooleanField(required=False, allow_null=True, default=None)
     external_ids = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False, default=list)
     affected = AffectedDraft(required=False)
     sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
@@ -212,7 +250,7 @@ class IncidentDraft(StrictSerializer):
 class CorrectionDraft(IncidentDraft):
     """Fields a moderator may change in a correction; every field optional."""
 
-    affected_name_public = serializers.BooleanField(required=False)
+    affected_name_public = StrictBooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)

@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from . import feeds
 from .public_cache import cached_public
-from .views import corrections, desk, health, mfa, public, submission
+from .views import corrections, desk, health, mfa, public, submission, tokens
 
 app_name = "incidents"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("moderation/", desk.queue, name="desk"),
     path("moderation/login/", auth_views.LoginView.as_view(template_name="incidents/desk/login.html", redirect_authenticated_user=True), name="desk-login"),
     path("moderation/second-factor/", mfa.second_factor, name="desk-mfa"),
+    path("moderation/tokens/", tokens.tokens, name="desk-tokens"),
     path("moderation/logout/", auth_views.LogoutView.as_view(next_page="incidents:desk-login"), name="desk-logout"),
     path("moderation/submissions/<int:pk>/", desk.review, name="desk-review"),
     path("moderation/requests/", corrections.request_queue, name="desk-requests"),

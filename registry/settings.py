@@ -94,6 +94,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "incidents/desk/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("TRUSTED_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
+# API tokens expire after this many days unless made with another lifetime (api/models.py).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 # Wrong API tokens from one address before it is refused for the window (api/authentication.py).
 TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
 TOKEN_FAILURE_WINDOW_SECONDS = env_int("TOKEN_FAILURE_WINDOW_SECONDS", 3600)
@@ -283,6 +285,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.openapi.refuse_unknown_fields"],
     "ENUM_NAME_OVERRIDES": {
         "Status": "incidents.choices.Status",
         "OutcomeType": "incidents.choices.OutcomeType",

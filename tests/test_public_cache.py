@@ -4,7 +4,7 @@ never shared with logged-in moderators or token clients."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 
 from incidents import moderation
 from incidents.models import System
@@ -60,7 +60,7 @@ def test_moderators_and_token_clients_are_never_served_from_the_cache(client, mo
         client.get("/api/v1/incidents/")
     assert len(ctx) > 1
     client.logout()
-    token = Token.objects.create(user=moderator).key
+    token = ApiToken.issue(moderator)[1]
     with CaptureQueriesContext(connection) as ctx:
         client.get("/api/v1/incidents/", HTTP_AUTHORIZATION=f"Token {token}")
     assert len(ctx) > 1

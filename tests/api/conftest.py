@@ -1,5 +1,5 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 from rest_framework.test import APIClient
 
 
@@ -11,7 +11,7 @@ def client():
 @pytest.fixture
 def mod_client(moderator):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     return api
 
 

@@ -1,7 +1,7 @@
 """Moderators' endpoints: token auth, the queue, and every transition through incidents.moderation."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 from rest_framework.test import APIClient
 
 from incidents.models import Incident, ModerationEvent, System
@@ -36,7 +36,7 @@ def test_moderation_needs_a_moderator_token(client, moderator, method, template)
     from incidents import mfa
 
     mfa.set_up(user)  # a signed-in account with a second factor, but no moderator
-    outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    outsider.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user)[1]}")
     forbidden = getattr(outsider, method)(url, {}, format="json")
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "permission_denied"
     assert Incident.objects.get(pk=submission.incident_id).status == "submitted"

@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 from rest_framework.test import APIClient
 
 from incidents.models import Incident
@@ -23,7 +23,7 @@ def api():
 @pytest.fixture
 def mod_api(moderator):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     return client
 
 

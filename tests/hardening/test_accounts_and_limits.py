@@ -6,7 +6,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 from rest_framework.test import APIClient
 
 from tests.factories import payload, submit
@@ -56,7 +56,7 @@ def test_createmoderator_takes_a_long_passphrase():
 
 def test_no_moderator_answer_or_status_page_may_be_stored(moderator, client):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     assert api.get("/api/v1/moderation/submissions/")["Cache-Control"] == "no-store, private"
     incident, submission, token = submit()
     assert "no-store" in APIClient().get(f"/api/v1/submissions/status/{token}/")["Cache-Control"]

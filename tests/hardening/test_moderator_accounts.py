@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticToken
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 from rest_framework.test import APIClient
 
 from tests.factories import make_moderator, totp_code
@@ -86,7 +86,7 @@ def test_a_moderator_without_an_app_sets_one_up_and_gets_recovery_codes(client):
 def test_an_api_token_needs_a_second_factor():
     moderator = make_moderator(username="tokenless", mfa_device=False)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     response = api.get("/api/v1/moderation/submissions/")
     assert response.status_code == 401 and "second factor" in response.json()["error"]["message"]
 
@@ -94,7 +94,7 @@ def test_an_api_token_needs_a_second_factor():
 def test_wrong_tokens_are_refused_after_the_limit(settings):
     settings.TOKEN_FAILURE_LIMIT = 5
     moderator = make_moderator()
-    good = Token.objects.create(user=moderator).key
+    good = ApiToken.issue(moderator)[1]
     api = APIClient()
     answers = []
     for n in range(7):

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from api.models import ApiToken
 
 from tests.factories import make_moderator, publish_new, submit
 from tests.servers import Server
@@ -41,7 +41,7 @@ def raw_connection():
 
 def test_a_stuck_lock_costs_no_more_than_the_lock_timeout_and_public_reads_go_on():
     moderator = make_moderator(username="lock-mod")
-    token = Token.objects.create(user=moderator).key
+    token = ApiToken.issue(moderator)[1]
     publish_new(moderator)
     draft, submission, _ = submit()
     server = Server(threads=6, DB_LOCK_TIMEOUT="2s", PUBLIC_CACHE_SECONDS="0").wait()

@@ -70,12 +70,12 @@ def test_submitters_see_published_duplicates_with_public_ids(moderator):
 
 
 def test_moderation_detail_lists_duplicates(moderator, names):
-    from rest_framework.authtoken.models import Token
+    from api.models import ApiToken
 
     publish_new(moderator, title="Grandmother jailed after casino facial recognition mismatch")
     _, submission, _ = submit(title="Casino facial recognition mismatch jailed grandmother")
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     detail = api.get(f"/api/v1/moderation/submissions/{submission.pk}/").json()
     assert detail["possible_duplicates"] and detail["possible_duplicates"][0]["score"] > 0
 

@@ -20,11 +20,11 @@ NAME = "Quillon Varga-Ostrowe"
 
 @pytest.fixture
 def mod_client(moderator):
-    from rest_framework.authtoken.models import Token
+    from api.models import ApiToken
     from rest_framework.test import APIClient
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=moderator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
     return api
 
 

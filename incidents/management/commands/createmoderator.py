@@ -3,7 +3,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+
+from api.models import ApiToken
 
 from incidents import mfa
 from incidents.moderation import MODERATORS_GROUP
@@ -20,15 +22,18 @@ def moderators_group() -> Group:
 
 
 class Command(BaseCommand):
-    help = "Create or update a moderator and print their API token (Authorization: Token <token>)."
+    help = ("Create or update a moderator, set up their second factor if they have none, and print a new API token "
+            "(Authorization: Token <token>; it expires after API_TOKEN_DAYS days and is shown only now).")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="Set a password for the web desk and the admin (omit to keep or leave unusable).")
-        parser.add_argument("--rotate-token", action="store_true", help="Replace an existing API token.")
+        parser.add_argument("--rotate-token", action="store_true", help="Revoke the moderator's other tokens.")
+        parser.add_argument("--token-name", default="", help="What the token is for (default: made by createmoderator).")
+        parser.add_argument("--token-days", type=int, default=None, help="Days until the token expires (default API_TOKEN_DAYS).")
 
-    def handle(self, username, email, password, rotate_token, **options):
+    def handle(self, username, email, password, rotate_token, token_name="", token_days=None, **options):
         user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
         user.is_staff = True
         user.is_active = True
@@ -45,12 +50,14 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(moderators_group())
         if rotate_token:
-            Token.objects.filter(user=user).delete()
+            for old in ApiToken.objects.active().filter(user=user):
+                old.revoke()
         if not mfa.enrolled(user):
             device, codes = mfa.set_up(user)
             self.stderr.write("Second factor: add this to the moderator's authenticator app (a QR code of it works too), "
                               f"and hand over the recovery codes; neither is shown again.\n  {device.config_url}\n"
                               f"  recovery codes: {' '.join(codes)}")
-        token, _ = Token.objects.get_or_create(user=user)
+        token, key = ApiToken.issue(user, token_name or f"made by createmoderator on {timezone.now():%Y-%m-%d}", token_days)
         self.stderr.write(f"{'Created' if created else 'Updated'} moderator {username}.")
-        self.stdout.write(token.key)
+        self.stderr.write(f"API token {token.prefix}… expires {token.expires_at:%Y-%m-%d}; list or revoke tokens with manage.py api_tokens.")
+        self.stdout.write(key)
