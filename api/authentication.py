@@ -32,7 +32,7 @@ class GuardedTokenAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header.lower().startswith("token "):
             return None
-        failures = "token-failures:" + BaseThrottle().get_ident(request)
+        failures = f"token-failures:{BaseThrottle().get_ident(request) or 'unknown'}"
         window = settings.TOKEN_FAILURE_WINDOW_SECONDS
         if (cache.get(failures) or 0) >= settings.TOKEN_FAILURE_LIMIT:
             raise exceptions.Throttled(wait=window, detail="Too many wrong tokens from this address; try again later.")
