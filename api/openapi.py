@@ -77,3 +77,41 @@ def refuse_unknown_fields(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object" and "properties" in component:
             component["additionalProperties"] = False
     return result
+
+
+# How one answer leads to the next call (OpenAPI links): a submission to its status page,
+# to the moderators' view of it and their actions; a publication to the record and the
+# actions on it. Clients can follow them; schemathesis' stateful phase walks them.
+LINKS = {
+    ("v1_submissions_create", "201"): {
+        "status": ("v1_submissions_status_retrieve", {"token": "$response.body#/token"}),
+        "answer": ("v1_submissions_status_partial_update", {"token": "$response.body#/token"}),
+        "review": ("v1_moderation_submissions_retrieve", {"id": "$response.body#/id"}),
+        "claim": ("moderation_submission_claim", {"id": "$response.body#/id"}),
+    },
+    ("moderation_submission_claim", "200"): {
+        "publish": ("moderation_submission_publish", {"id": "$request.path.id"}),
+        "request_changes": ("moderation_submission_request_changes", {"id": "$request.path.id"}),
+        "reject": ("moderation_submission_reject", {"id": "$request.path.id"}),
+        "release": ("moderation_submission_release", {"id": "$request.path.id"}),
+    },
+    ("moderation_submission_publish", "200"): {
+        "record": ("v1_incidents_retrieve", {"public_id": "$response.body#/public_id"}),
+        "history": ("v1_incidents_history_retrieve", {"public_id": "$response.body#/public_id"}),
+        "correct": ("moderation_incident_correct", {"public_id": "$response.body#/public_id"}),
+        "redact": ("moderation_incident_redact", {"public_id": "$response.body#/public_id"}),
+        "withdraw": ("moderation_incident_withdraw", {"public_id": "$response.body#/public_id"}),
+        "ask_for_correction": ("v1_incidents_corrections_create", {"public_id": "$response.body#/public_id"}),
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    operations = {op.get("operationId"): op for ops in result.get("paths", {}).values() for op in ops.values() if isinstance(op, dict)}
+    for (source, status), links in LINKS.items():
+        response = operations.get(source, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        response["links"] = {name: {"operationId": target, "parameters": parameters}
+                             for name, (target, parameters) in links.items() if target in operations}
+    return result

@@ -7,6 +7,7 @@ number of examples so `make test` stays fast.
 """
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -18,6 +19,16 @@ from hypothesis import HealthCheck, settings
 
 from registry.wsgi import application
 from tests.factories import publish_new
+
+# Examples per operation: 25 in make test; SCHEMA_EXAMPLES=400 SCHEMA_RANDOM=1 for a long run.
+EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "25"))
+
+
+def _count_call(case=None):
+    """With SCHEMA_COUNT=path, add one line per generated request, naming the operation (for reporting a long run)."""
+    if os.environ.get("SCHEMA_COUNT"):
+        with open(os.environ["SCHEMA_COUNT"], "a") as f:
+            f.write(f"{case.operation.label if case is not None else '-'}\n")
 
 PRIVATE_FIELDS = {"contact_email", "token", "token_hash", "claimed_by", "payload", "submitter"}
 
@@ -105,7 +116,7 @@ def keep_the_test_connection():
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=not os.environ.get("SCHEMA_RANDOM"))
 def test_public_api_conforms_to_its_schema(case):
     query = case.query or {}
     excluded = []
@@ -115,6 +126,7 @@ def test_public_api_conforms_to_its_schema(case):
     # An empty filter means "not set", as an HTML form sends it (documented in the API description).
     if any(v == "" for value in query.values() for v in (value if isinstance(value, list) else [value])):
         excluded.append(negative_data_rejection)
+    _count_call()
     response = case.call()
     # Rules across fields or against the calendar, which a JSON Schema cannot state, are
     # refused with a 400 naming the field and the rule (documented in the field
@@ -154,11 +166,12 @@ moderation_schema = _moderation_schema()
 
 
 @moderation_schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=max(EXAMPLES // 2, 15), deadline=None, suppress_health_check=list(HealthCheck), derandomize=not os.environ.get("SCHEMA_RANDOM"))
 def test_moderation_api_conforms_to_its_schema_with_a_moderator_token(case, moderator):
     from api.models import ApiToken
 
     _, key = ApiToken.issue(moderator, "schemathesis")
+    _count_call()
     response = case.call(headers={"Authorization": f"Token {key}"})
     # Each operation accepts a token OR a session (OpenAPI security alternatives); schemathesis
     # spoils one while the valid token stays, then expects a 401. That the spoiled one alone
@@ -170,3 +183,47 @@ def test_moderation_api_conforms_to_its_schema_with_a_moderator_token(case, mode
     if response.status_code == 400 and _only_semantic_rules(response):
         excluded.append(positive_data_acceptance)
     case.validate_response(response, excluded_checks=excluded)
+
+
+def _whole_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded.app = application
+    return loaded
+
+
+def test_the_api_holds_its_schema_over_linked_sequences(moderator, rate_limits):
+    """Schemathesis' stateful phase: sequences that follow the schema's links (submit → status,
+    answer, claim → publish → record, correct, redact, withdraw...), as a moderator, with every
+    check on every answer."""
+    from hypothesis import settings as hypothesis_settings
+
+    from api.models import ApiToken
+
+    rate_limits(submissions="100000/hour", corrections="100000/hour")
+    _, key = ApiToken.issue(moderator, "schemathesis stateful")
+    base = _whole_schema().as_state_machine()
+
+    class Machine(base):
+        def get_call_kwargs(self, case):
+            _count_call(case)
+            return {"headers": {"Authorization": f"Token {key}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            excluded = [ignored_auth]
+            query = case.query or {}
+            if "cursor" in query:  # opaque: a made-up one is rightly refused (as in the public test)
+                excluded.append(positive_data_acceptance)
+            if any(v == "" for value in query.values() for v in (value if isinstance(value, list) else [value])):
+                excluded.append(negative_data_rejection)
+            if response.status_code == 400 and _only_semantic_rules(response):
+                excluded.append(positive_data_acceptance)
+            case.validate_response(response, excluded_checks=excluded, additional_checks=additional_checks)
+
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(Machine, settings=hypothesis_settings(
+        max_examples=max(EXAMPLES // 3, 8), stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck),
+        derandomize=not os.environ.get("SCHEMA_RANDOM"), database=None))
