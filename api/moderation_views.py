@@ -61,7 +61,8 @@ class ModeratorView(APIView):
 
 @extend_schema(tags=["moderation"], summary="The moderation queue, oldest first",
                parameters=[OpenApiParameter("state", str, many=True, enum=[x.value for x in Status], description="Default: every open state."),
-                           OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                           OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
+                           OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000})],
                responses={200: s.ModerationItem(many=True), **MOD_ERRORS})
 class Queue(ModeratorView):
     def get(self, request):
@@ -70,12 +71,14 @@ class Queue(ModeratorView):
         if bad:
             raise ValidationError({"state": [f"Unknown state {b!r}." for b in bad]})
         try:
-            limit = min(max(int(request.query_params.get("limit", 100)), 1), 500)
+            limit = int(request.query_params.get("limit", 100))
+            if not 1 <= limit <= 500:
+                raise ValueError
         except ValueError:
             raise ValidationError({"limit": ["Use a whole number from 1 to 500."]}) from None
         try:
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-            if offset > MAX_OFFSET:
+            offset = int(request.query_params.get("offset", 0))
+            if not 0 <= offset <= MAX_OFFSET:
                 raise ValueError
         except ValueError:
             raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None

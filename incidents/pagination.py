@@ -171,6 +171,9 @@ def _ranked_rows(queryset, search, after, size, columns):
     rest = rest.order_by(*_by_publication(walk))
     titled = titled.order_by("-rank", "-published_at", "-pk").annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
     rest = rest.annotate(**columns).values_list(*ROW, "rank", *columns, named=True)[: size + 1]
+    tiers = [tier for tier in (titled, rest) if not tier.query.is_empty()]
+    if len(tiers) < 2:  # a filter that matches nothing (Django would return the other tier, sliced, for the union)
+        return (list(tiers[0]) if tiers else []), total
     return list(titled.union(rest, all=True).order_by("-rank", "-published_at", "-pk")[: size + 1]), total
 
 

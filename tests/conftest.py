@@ -72,3 +72,15 @@ def verified_logins(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def mod_client(moderator):
+    """The API as the standing moderator sees it, with a token."""
+    from rest_framework.test import APIClient
+
+    from api.models import ApiToken
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
+    return api

@@ -1,18 +1,10 @@
 import pytest
-from api.models import ApiToken
 from rest_framework.test import APIClient
 
 
 @pytest.fixture
 def client():
     return APIClient()
-
-
-@pytest.fixture
-def mod_client(moderator):
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
-    return api
 
 
 @pytest.fixture(autouse=True)

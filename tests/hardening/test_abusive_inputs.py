@@ -6,7 +6,6 @@ import json
 import time
 
 import pytest
-from api.models import ApiToken
 from rest_framework.test import APIClient
 
 from incidents.models import Incident
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def mod_api(moderator):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
-    return client
 
 
 @pytest.fixture(autouse=True)
@@ -49,15 +41,15 @@ def cursor(values) -> str:
 
 
 @pytest.mark.parametrize("depth", [50, 5000, 30000])
-def test_deeply_nested_json_is_refused_everywhere(api, mod_api, moderator, depth):
+def test_deeply_nested_json_is_refused_everywhere(api, mod_client, moderator, depth):
     record = publish_new(moderator)
     draft, _, _ = submit()
     count = Incident.objects.count()
     bodies = [
         (api, "/api/v1/submissions/", '{"title": ' + nested(depth) + "}"),
         (api, f"/api/v1/incidents/{record.public_id}/corrections/", '{"details": ' + nested(depth) + "}"),
-        (mod_api, f"/api/v1/moderation/submissions/{draft.submission.pk}/publish/", '{"proposed": ' + nested(depth) + "}"),
-        (mod_api, f"/api/v1/moderation/incidents/{record.public_id}/correct/", '{"changes": {"title": ' + nested(depth) + '}, "note": "x"}'),
+        (mod_client, f"/api/v1/moderation/submissions/{draft.submission.pk}/publish/", '{"proposed": ' + nested(depth) + "}"),
+        (mod_client, f"/api/v1/moderation/incidents/{record.public_id}/correct/", '{"changes": {"title": ' + nested(depth) + '}, "note": "x"}'),
     ]
     for client, url, body in bodies:
         started = time.monotonic()
@@ -86,12 +78,9 @@ def test_a_fabricated_cursor_is_a_400_not_a_500(api, moderator, values, where):
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", str(10 ** 30), "-1", "x"])
-def test_the_moderation_queue_refuses_an_offset_out_of_range(mod_api, offset):
-    response = mod_api.get("/api/v1/moderation/submissions/", {"offset": offset})
-    if offset == "-1":
-        assert response.status_code == 200
-    else:
-        assert "offset" in assert_error(response)["fields"]
+def test_the_moderation_queue_refuses_an_offset_out_of_range(mod_client, offset):
+    response = mod_client.get("/api/v1/moderation/submissions/", {"offset": offset})
+    assert "offset" in assert_error(response)["fields"]
 
 
 def test_thousands_of_query_parameters_are_refused_quickly(api):

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from incidents import worker
-from tests.servers import ROOT, database_url
+from tests.servers import ROOT
 
 pytestmark = pytest.mark.django_db
 

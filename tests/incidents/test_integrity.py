@@ -11,21 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from incidents import moderation, public_cache, record_sql, services
 from incidents.models import Incident, IncidentVersion, ModerationEvent, PublicFacts, PublicIdCounter
-from tests.factories import payload, publish_new, submit
+from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Quillon Varga-Ostrowe"
 
-
-@pytest.fixture
-def mod_client(moderator):
-    from api.models import ApiToken
-    from rest_framework.test import APIClient
-
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(moderator)[1]}")
-    return api
 
 
 def public_texts(client, incident) -> dict[str, str]:
