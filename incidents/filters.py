@@ -63,6 +63,20 @@ class ValuesFilter(django_filters.Filter):
         return self.get_method(qs)(qs, self.field_name, value)
 
 
+class YearsField(MultipleValueField):
+    """Years from 1900 to 2100, as the schema says; anything else is an error naming the value."""
+
+    def validate(self, value):
+        super().validate(value)
+        bad = [v for v in value if not (v.isdigit() and 1900 <= int(v) <= 2100)]
+        if bad:
+            raise forms.ValidationError(f"Use years from 1900 to 2100, not {', '.join(map(repr, bad))}.")
+
+
+class YearsFilter(ValuesFilter):
+    field_class = YearsField
+
+
 class StrictBooleanField(forms.Field):
     """true/false (also 1/0, yes/no); anything else is an error, not "any"."""
 
@@ -144,7 +158,7 @@ class IncidentFilter(django_filters.FilterSet):
     has_minor = StrictBooleanFilter(method="by_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
     incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
     incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
-    year = ValuesFilter(method="by_year", label="Year", help_text="Year of the incident, e.g. 2025.")
+    year = YearsFilter(method="by_year", label="Year", help_text="Year of the incident, e.g. 2025.")
     published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte", label="Published on or after", widget=_date_widget())
     published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label="Published on or before", widget=_date_widget())
 

@@ -39,14 +39,27 @@ def clear_contacts() -> int:
         clear_contacts.using(run_after=timezone.now() + timedelta(days=1)).enqueue()
 
 
+@task()
+def prune_cache() -> int:
+    """Prune the shared database cache (registry.cache.PostgresCache), then again in ten minutes."""
+    from django.core.cache import cache
+
+    try:
+        return cache.prune() if hasattr(cache, "prune") else 0
+    finally:
+        prune_cache.using(run_after=timezone.now() + timedelta(minutes=10)).enqueue()
+
+
 def ensure_retention_scheduled() -> bool:
-    """Enqueue the daily contact clearance unless one is already waiting; True when one was added."""
+    """Enqueue the daily contact clearance and the cache pruning unless they are already waiting; True when one was added."""
     from django_tasks_db.models import DBTaskResult
 
-    if DBTaskResult.objects.filter(task_path=clear_contacts.module_path, status="READY").exists():
-        return False
-    clear_contacts.enqueue()
-    return True
+    added = False
+    for periodic in (clear_contacts, prune_cache):
+        if not DBTaskResult.objects.filter(task_path=periodic.module_path, status="READY").exists():
+            periodic.enqueue()
+            added = True
+    return added
 
 
 def schedule_check(after: timedelta = timedelta(0)):

@@ -69,3 +69,4 @@ def run(*, interval: float, batch: bool, worker_id: str, sleep=time.sleep) -> in
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
     finally:
         stop.set()
+        heart.join(timeout=HEARTBEAT_SECONDS)  # its database connection is closed before the process goes on

@@ -36,3 +36,20 @@ def test_two_server_processes_share_one_submission_limit():
         cache.clear()
     assert answers.count(201) == 5 and answers.count(429) == 5, answers
     assert answers[:5] == [201] * 5
+
+
+@pytest.mark.django_db
+def test_the_shared_cache_prunes_expired_entries_and_culls_to_its_size(settings):
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 10}}}):
+        cache_ = caches.create_connection("default")
+        cache_.clear()
+        for n in range(5):
+            cache_.set(f"gone{n}", n, -1)  # already expired
+        for n in range(30):
+            cache_.set(f"kept{n}", n, 60)
+        left = cache_.prune()
+        assert left <= 10 and cache_.get("gone0") is None
+        cache_.clear()

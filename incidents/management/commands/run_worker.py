@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if ensure_check_scheduled():
             self.stdout.write("Scheduled the periodic source check.")
         if ensure_retention_scheduled():
-            self.stdout.write("Scheduled the daily clearing of old contact addresses.")
+            self.stdout.write("Scheduled the daily clearing of old contact addresses and the cache pruning.")
         self.stdout.write("Worker started: preserving new sources and checking old ones (Ctrl-C to stop).")
         reconnects = worker.run(interval=interval, batch=batch, worker_id=get_random_string(32))
         if reconnects:
