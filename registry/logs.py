@@ -40,3 +40,19 @@ class QuietConsoleBackend(BaseEmailBackend):
         for message in email_messages:
             sys.stderr.write(f"[mail] sent to {len(message.recipients())} recipient(s): {mask(message.subject)}\n")
         return len(email_messages)
+
+
+def gunicorn_logger():
+    """gunicorn's logger class with the access log masked as every other log line is
+    (gunicorn.conf.py names it): the request line, path and query carry status tokens."""
+    from gunicorn.glogging import Logger
+
+    class MaskedAccessLogger(Logger):
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            for key in ("r", "U", "q", "f", "{raw_uri}e"):
+                if isinstance(atoms.get(key), str):
+                    atoms[key] = mask(atoms[key])
+            return atoms
+
+    return MaskedAccessLogger

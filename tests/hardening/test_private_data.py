@@ -75,3 +75,23 @@ def test_contacts_are_cleared_after_the_retention_period_with_a_moved_clock(mode
     events = ModerationEvent.objects.filter(action="clear_contact")
     assert events.count() == 3 and all("private.example" not in f"{e.reason}{e.changes}" for e in events)
     assert retention.clear_old_contacts(now=now + timedelta(days=200)) == 0  # nothing left to clear
+
+
+def test_gunicorns_access_log_masks_status_tokens():
+    from types import SimpleNamespace
+
+    from registry.logs import gunicorn_logger
+
+    cfg = SimpleNamespace(access_log_format='%(h)s "%(r)s" %(s)s', errorlog="-", accesslog=None, loglevel="info",
+                          syslog=False, capture_output=False, logconfig=None, logconfig_dict={}, logconfig_json=None,
+                          disable_redirect_access_to_syslog=False, user=0, group=0, syslog_addr=None, syslog_facility="user",
+                          syslog_prefix=None, dogstatsd_tags="", statsd_host=None, statsd_prefix="")
+    logger = gunicorn_logger()(cfg)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/submissions/status/abc123secret/", "PATH_INFO": "/submissions/status/abc123secret/",
+               "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
+    req = SimpleNamespace(headers=[], uri="/submissions/status/abc123secret/", method="GET", path="/submissions/status/abc123secret/",
+                          query="", version=(1, 1))
+    resp = SimpleNamespace(status="200 OK", headers=[], sent=10, response_length=10)
+    atoms = logger.atoms(resp, req, environ, __import__("datetime").timedelta(seconds=0.01))
+    line = '"%s"' % atoms["r"]
+    assert "abc123secret" not in line and "/status/[secret]/" in line
