@@ -62,8 +62,9 @@ def run(*, interval: float, batch: bool, worker_id: str, sleep=time.sleep) -> in
                 if not worker.running:
                     return reconnects
                 reconnects += 1
-                logger.error("worker lost the database (%s: %s); a task that was running is retried by the queue. "
-                             "Reconnecting in %.0f s.", exc.__class__.__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "", backoff)
+                logger.error("worker lost the database (%s: %s); a task it was running did not finish (a source it was "
+                             "fetching is fetched by the next periodic check). Reconnecting in %.0f s.",
+                             exc.__class__.__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "", backoff)
                 connections.close_all()
                 sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
