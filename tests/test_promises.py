@@ -1,8 +1,8 @@
 """The registry's promises, held over random sequences of operations (#11).
 
-A hypothesis state machine drives submissions, answers, claims, change requests,
-publications, corrections, redactions, withdrawals, merges and drafts citing published
-sources through the services, with a unique canary in every field, and after each step
+A hypothesis state machine drives submissions, answers, claims, change requests, a
+moderator's edits of drafts, publications, corrections, redactions, withdrawals, merges and
+drafts citing published sources through the services, with a unique canary in every field, and after each step
 reads every public surface (API list, detail, history, exports, stats, feed, pages,
 search, each through the response cache as deployed) and checks that:
 
@@ -123,6 +123,17 @@ class Registry(RuleBasedStateMachine):
         record["D"].append(d)
         record["S"].append(s)
         self.hidden |= {d, s}
+
+    @precondition(lambda self: self.by_status(Status.SUBMITTED))
+    @rule(data=st.data())
+    def edit(self, data):
+        """A moderator edits a draft before publishing it (the admin's and the desk's path)."""
+        pk = data.draw(st.sampled_from(self.by_status(Status.SUBMITTED)))
+        record = self.records[pk]
+        d = self.token("D")
+        moderation.edit_draft(Incident.objects.get(pk=pk), self.moderator, {"narrative": f"{p_text(record)} edited {d}"})
+        record["D"].append(d)
+        self.hidden.add(d)
 
     @precondition(lambda self: self.by_status(Status.SUBMITTED))
     @rule(data=st.data())
