@@ -77,6 +77,20 @@ class YearsFilter(ValuesFilter):
     field_class = YearsField
 
 
+class CountriesField(MultipleValueField):
+    """Two-letter country codes, as the schema says (``^[A-Za-z]{2}$``); anything else is an error."""
+
+    def validate(self, value):
+        super().validate(value)
+        bad = [v for v in value if not (len(v) == 2 and v.isascii() and v.isalpha())]
+        if bad:
+            raise forms.ValidationError(f"Use two-letter ISO 3166-1 codes such as US or GB, not {', '.join(map(repr, bad[:3]))}.")
+
+
+class CountriesFilter(ValuesFilter):
+    field_class = CountriesField
+
+
 class StrictBooleanField(forms.Field):
     """true/false (also 1/0, yes/no); anything else is an error, not "any"."""
 
@@ -146,7 +160,7 @@ class IncidentFilter(django_filters.FilterSet):
     system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
     vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
     operator = ValuesFilter(method="by_operator", label="Operator", help_text="Slug, name or alias of the agency or company that acted.")
-    country = ValuesFilter(method="by_field", field_name="country", label="Country", help_text="ISO 3166-1 alpha-2 code, e.g. US.")
+    country = CountriesFilter(method="by_field", field_name="country", label="Country", help_text="ISO 3166-1 alpha-2 code, e.g. US.")
     region = ValuesFilter(method="by_field", field_name="region", label="Region")
     identification_mode = ValuesFilter(method="by_field", field_name="identification_mode", choices=choices.IdentificationMode.choices, label="Identification mode")
     error_type = ValuesFilter(method="by_field", field_name="error_type", choices=choices.ErrorType.choices, label="Error type")
