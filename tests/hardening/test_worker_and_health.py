@@ -84,6 +84,15 @@ class FlakyProxy:
         time.sleep(seconds)
         self.up = True
 
+    def close(self):
+        self.listener.close()
+        self.up = False
+        for sock in self.open:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
     def url(self):
         s = connection.settings_dict
         auth = urllib.parse.quote(s["USER"]) + (":" + urllib.parse.quote(s["PASSWORD"]) if s["PASSWORD"] else "")
@@ -121,6 +130,7 @@ def test_the_worker_survives_a_database_restart_and_goes_on_working():
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0]
+        proxy.close()
     assert "worker lost the database" in output, output[-3000:]
 
 
