@@ -26,21 +26,16 @@ def clear_old_contacts(now=None) -> int:
     """Clear the contact addresses whose retention has run out; return how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CONTACT_RETENTION_DAYS)
     reason = f"Contact details cleared {settings.CONTACT_RETENTION_DAYS} days after the final decision."
+    submissions = (Submission.objects.exclude(contact_email="").exclude(incident__status__in=OPEN_STATES)
+                   .annotate(decided=Max("incident__events__at", filter=Q(incident__events__action__in=FINAL)))
+                   .filter(decided__lte=cutoff))
+    requests = CorrectionRequest.objects.exclude(contact_email="").exclude(state=RequestState.OPEN).filter(decided_at__lte=cutoff)
     cleared = 0
     with transaction.atomic():
-        submissions = (Submission.objects.exclude(contact_email="").exclude(incident__status__in=OPEN_STATES)
-                       .annotate(decided=Max("incident__events__at", filter=Q(incident__events__action__in=FINAL)))
-                       .filter(decided__lte=cutoff).select_related("incident"))
-        for submission in submissions:
-            Submission.objects.filter(pk=submission.pk).update(contact_email="")
-            moderation.record_event(submission.incident, Action.CLEAR_CONTACT, from_status=submission.incident.status, reason=reason,
-                                    changes={"submission": submission.pk})
-            cleared += 1
-        requests = (CorrectionRequest.objects.exclude(contact_email="").exclude(state=RequestState.OPEN)
-                    .filter(decided_at__lte=cutoff).select_related("incident"))
-        for request in requests:
-            CorrectionRequest.objects.filter(pk=request.pk).update(contact_email="")
-            moderation.record_event(request.incident, Action.CLEAR_CONTACT, from_status=request.incident.status, reason=reason,
-                                    changes={"request": request.pk})
-            cleared += 1
+        for rows, key in ((submissions, "submission"), (requests, "request")):
+            for row in rows.select_related("incident"):
+                type(row).objects.filter(pk=row.pk).update(contact_email="")
+                moderation.record_event(row.incident, Action.CLEAR_CONTACT, from_status=row.incident.status, reason=reason,
+                                        changes={key: row.pk})
+                cleared += 1
     return cleared
