@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from incidents import corrections, duplicates, moderation
 from incidents.choices import OPEN_STATES, Status
-from incidents.interchange import public_record
+from incidents.public.format import public_record
 from incidents.choices import RequestState
 from incidents.models import CorrectionRequest, Incident, Submission
 

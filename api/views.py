@@ -77,7 +77,7 @@ class PublicView(APIView):
 class IncidentListMixin(PublicView):
     def list_response(self, request, queryset, scope=("", "")):
         queryset, search = self.filtered(request, queryset, scope)
-        rows, cursor, total = paginate(queryset, request, search=search, columns={"summary": selectors.summary_column()},
+        rows, cursor, total = paginate(queryset, request, search=search, columns={"list_row": selectors.summary_column()},
                                        total=selectors.total_column(queryset, self.count_scope), count_first=self.count_scope is None)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
@@ -134,8 +134,7 @@ class ExportView(PublicView):
     fmt = "csv"
 
     def get(self, request):
-        facts, _ = self.filtered(request)
-        queryset = selectors.incidents_in(facts)
+        queryset, _ = self.filtered(request)
         if self.fmt == "csv":
             site = request.build_absolute_uri("/").rstrip("/")
             lines, content_type = exports.csv_rows(queryset, site), "text/csv; charset=utf-8"

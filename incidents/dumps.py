@@ -23,6 +23,7 @@ from django.db import transaction
 
 from . import choices
 from .models import Incident, PublicIdCounter
+from .public import store
 
 DUMP_KIND = "wir-dump"
 DUMP_FORMAT = 1
@@ -50,7 +51,6 @@ def _history(incident_ids) -> dict[int, list[dict]]:
 
 def dump_lines(chunk_size: int = 1000) -> Iterator[str]:
     """Yield the dump's lines (each ending in a newline), in flat memory."""
-    from .record_sql import RECORDS_SQL, stored_texts
     from .selectors import public_incidents
 
     yield json.dumps(header()) + "\n"
@@ -59,9 +59,11 @@ def dump_lines(chunk_size: int = 1000) -> Iterator[str]:
         chunk = ids[start:start + chunk_size]
         histories = _history(chunk)
         order = {pk: n for n, pk in enumerate(chunk)}
-        lines = sorted(stored_texts(public_incidents().filter(pk__in=chunk), "public_json", RECORDS_SQL, "id"), key=lambda p: order[p[0]])
-        for pk, line in lines:
-            record = json.loads(line)
+        records = store.stored_records(chunk)
+        missing = [pk for pk in chunk if pk not in records]  # a missed refresh: built now rather than left out
+        records.update((pk, json.loads(text)) for pk, text in store.records_by_id(missing).items())
+        for pk in sorted(records, key=order.__getitem__):
+            record = records[pk]
             record["history"] = histories.get(pk, [])
             yield json.dumps(record, ensure_ascii=False) + "\n"
     retired = Incident.objects.filter(status__in=[choices.Status.WITHDRAWN, choices.Status.MERGED]).select_related("merged_into").order_by("published_at", "id")

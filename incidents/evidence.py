@@ -4,7 +4,7 @@ An official record (a court record, a regulator's action, a government document)
 above independent reporting (news, NGO reports, academic work, the operator's own
 response), which ranks above a person's own testimony alone. The level is worked out from
 the sources whenever a record changes (this rule in Python; the same rule in SQL in
-record_sql.py and facts.py, held equal by tests), so adding a court filing raises it at once.
+public.record_sql, held equal by tests; the read model takes it from the record), so adding a court filing raises it at once.
 """
 
 from django.db import models

@@ -1,117 +1,41 @@
 """Streaming exports of any filtered set of public incidents, in constant memory.
 
-Both stream text PostgreSQL made and stored beside each public record: a CSV line
-(``LINES_SQL``) and the JSON record (record_sql.py), rebuilt on every change.
+Both stream text PostgreSQL made and stored in the public read model (``PublicRecord``): a
+CSV line (``public.csv_sql``) and the JSON record (``public.record_sql``), rebuilt on every change.
 """
 
 import csv
 from collections.abc import Iterator
 
-CSV_COLUMNS = [
-    ("public_id", "The registry's stable id, e.g. WIR-2026-0001."),
-    ("url", "The incident's public page."),
-    ("title", "Short neutral title."),
-    ("incident_date", "When it happened, as precisely as known: YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("country", "ISO 3166-1 alpha-2 code."),
-    ("region", "State, province or region."),
-    ("city", "City or place."),
-    ("systems", "Slugs of the identification systems involved, separated by '; '."),
-    ("vendors", "Slugs of the systems' vendors, separated by '; '."),
-    ("operators", "Slugs of the agencies or companies that acted, separated by '; '."),
-    ("identification_mode", "investigative_search, live_search, verification, record_lookup or unknown."),
-    ("error_type", "false_match, false_non_match, wrong_record, outdated_reference or other."),
-    ("contributing_factors", "Contributing factors, separated by '; '."),
-    ("reference_database", "The database searched, where known."),
-    ("human_review", "true if a human examiner reviewed the match; empty if unknown."),
-    ("sole_basis", "true if the match was the sole basis for action; empty if unknown."),
-    ("affected_count", "Number of people affected, where known."),
-    ("has_minor", "true if a minor is among them; empty if unknown."),
-    ("outcomes", "Outcome types in order, separated by '; '."),
-    ("detention_days", "Total days of detention given by the outcomes, where known."),
-    ("source_count", "Number of sources."),
-    ("source_urls", "Source URLs, separated by ' | '."),
-    ("version", "Version number of the record."),
-    ("published_at", "First publication time (ISO 8601, UTC)."),
-]
-CSV_HEADER = [name for name, _ in CSV_COLUMNS]
-
+from .public.csv_sql import CSV_COLUMNS, CSV_HEADER  # noqa: F401  (CSV_COLUMNS: the export's documented columns)
 
 class _Echo:
     def write(self, value):
         return value
 
 
-def _field(expression: str) -> str:
-    """One CSV field of a text expression, quoted as the csv module and COPY would: empty
-    for NULL; in double quotes (doubled inside) when empty or holding a comma, quote or
-    line break. A text a spreadsheet would run as a formula (starting with =, +, -, @, a
-    tab or a carriage return) gets a leading apostrophe, as OWASP's CSV-injection advice says."""
-    safe = f"CASE WHEN ({expression}) ~ '^[-=+@\\t\\r]' THEN '''' || ({expression}) ELSE ({expression}) END"
-    return (f"CASE WHEN ({expression}) IS NULL THEN '' WHEN ({expression}) = '' OR ({expression}) ~ '[\",\\r\\n]' "
-            f"THEN '\"' || replace(({safe}), '\"', '\"\"') || '\"' ELSE ({safe}) END")
-
-
-# Every column after public_id and url, as SQL over an incident ``i`` and the aggregates below.
-_COLUMNS = [
-    "i.title",
-    "CASE WHEN i.incident_date IS NULL THEN NULL WHEN i.date_precision = 'year' THEN to_char(i.incident_date, 'YYYY') "
-    "WHEN i.date_precision = 'month' THEN to_char(i.incident_date, 'YYYY-MM') ELSE to_char(i.incident_date, 'YYYY-MM-DD') END",
-    "i.country", "NULLIF(i.region, '')", "NULLIF(i.city, '')", "sy.slugs", "sy.vendors", "op.slugs",
-    "i.identification_mode", "i.error_type", "NULLIF(array_to_string(i.contributing_factors, '; '), '')", "NULLIF(i.reference_database, '')",
-    "i.human_review::text", "i.sole_basis::text", "i.affected_count::text", "i.affected_minor::text", "oc.types", "oc.days::text",
-    "so.n::text", "so.urls", "i.version::text",
-    "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
-]
-
-# The stored CSV line of each public incident of %s (a list of ids), without its first two
-# fields (public id and page address, which depends on the site's address): one statement,
-# run wherever the stored record is rebuilt (record_sql.refresh_public_json).
-LINES_SQL = f"""
-SELECT i.id, {" || ',' || ".join(_field(c) for c in _COLUMNS)}
-FROM incidents_incident i
-LEFT JOIN LATERAL (
-    SELECT string_agg(s.slug, '; ' ORDER BY s.slug) AS slugs, string_agg(DISTINCT v.slug, '; ') AS vendors
-    FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
-    LEFT JOIN incidents_organization v ON v.id = s.vendor_id WHERE l.incident_id = i.id) AS sy ON true
-LEFT JOIN LATERAL (
-    SELECT string_agg(o.slug, '; ' ORDER BY o.slug) AS slugs
-    FROM incidents_incident_operators l JOIN incidents_organization o ON o.id = l.organization_id WHERE l.incident_id = i.id) AS op ON true
-LEFT JOIN LATERAL (
-    SELECT string_agg(o.type, '; ' ORDER BY o.position, o.id) AS types, sum(o.days) AS days
-    FROM incidents_outcome o WHERE o.incident_id = i.id) AS oc ON true
-LEFT JOIN LATERAL (
-    SELECT count(*) AS n, string_agg(s.url, ' | ' ORDER BY l.position, l.id) AS urls
-    FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id WHERE l.incident_id = i.id) AS so ON true
-WHERE i.id = ANY(%s) AND i.status = 'published'
-"""
-
-
 def _quote(value: str) -> str:
     return f'"{value.replace(chr(34), chr(34) * 2)}"' if not value or any(c in value for c in ',"\r\n') else value
 
 
-def csv_rows(queryset, site_url: str = "", chunk_size: int = 2000) -> Iterator[str]:
-    """Yield the CSV: the header, then one line per incident of ``queryset``, in its order.
+def csv_rows(rows, site_url: str = "", chunk_size: int = 2000) -> Iterator[str]:
+    """Yield the CSV: the header, then one line per read-model row of ``rows`` (a filtered
+    ``selectors.public_facts()``), in its order.
 
     The same columns in the same form as CSV_COLUMNS says (empty for unknown, true/false,
-    '; '-joined lists). Each public incident keeps its line ready (``Incident.public_csv``,
-    rebuilt with its stored record), so an export streams stored text through a
-    server-side cursor, as the JSON Lines export does; a line a missed refresh left out is
-    made on the spot rather than skipped.
+    '; '-joined lists). Each row keeps its line ready (``PublicRecord.csv_line``), so an
+    export streams stored text through a server-side cursor, in flat memory.
     """
-    from .record_sql import stored_texts
-
     yield csv.writer(_Echo(), lineterminator="\r\n").writerow(CSV_HEADER)
     prefix = f"{site_url}/incidents/"
-    for public_id, line in stored_texts(queryset, "public_csv", LINES_SQL, "public_id", chunk_size=chunk_size):
+    for public_id, line in rows.values_list("public_id", "csv_line").iterator(chunk_size=chunk_size):
         yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\r\n"
 
 
-def jsonl_rows(queryset) -> Iterator[str]:
-    """Yield one JSON line per incident in the public record format, built by PostgreSQL."""
-    from .record_sql import json_lines
-
-    return json_lines(queryset)
+def jsonl_rows(rows, chunk_size: int = 2000) -> Iterator[str]:
+    """Yield one JSON line per read-model row of ``rows``, in its order: the stored public records."""
+    for record in rows.values_list("record", flat=True).iterator(chunk_size=chunk_size):
+        yield record + "\n"
 
 
 def batched(lines: Iterator[str | bytes], size: int = 64 * 1024) -> Iterator[bytes]:

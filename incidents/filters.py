@@ -16,8 +16,8 @@ from django.db.models.functions import Cast
 
 from . import choices
 from .evidence import EvidenceLevel
-from .facts import tag
-from .models import Organization, PublicFacts, System
+from .public.counts import tag
+from .models import Organization, PublicRecord, System
 from .text import lookup_keys
 
 
@@ -177,7 +177,7 @@ class IncidentFilter(django_filters.FilterSet):
     published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label="Published on or before", widget=_date_widget())
 
     class Meta:
-        model = PublicFacts
+        model = PublicRecord
         fields = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -250,7 +250,7 @@ class IncidentFilter(django_filters.FilterSet):
         keys = sorted({key for value in values for key in lookup_keys(value)})
         return list(model.objects.filter(lookup_keys__overlap=keys).values_list("id", flat=True)) if keys else []
 
-    # Every filter but region, dates and search is a test on the tags (PublicFacts.tags):
+    # Every filter but region, dates and search is a test on the tags (PublicRecord.tags):
     # one GIN index intersects them all.
     @staticmethod
     def _tagged(qs, kind, values):

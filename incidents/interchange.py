@@ -1,22 +1,15 @@
-"""The public record format (schema ``wir-incident/1``), and JSON Lines import and export.
-
-``public_record`` is the one definition of what a published incident looks like
-outside the registry: the API detail, the JSON Lines export, the version snapshots
-and the dump all use it.
+"""JSON Lines import: every line validated with the submission's rules, then written in
+bulk in one transaction (all or nothing), and the public read model built once at the end.
 """
 
-import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import OuterRef
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 from rest_framework import serializers
 
-from . import choices, drafts, evidence
+from . import choices, drafts
 from .models import (
     Incident,
     IncidentSource,
@@ -28,166 +21,10 @@ from .models import (
     Source,
     System,
 )
+from .moderation import record_events
+from .public import store
+from .public.format import SCHEMA_ID
 from .text import lookup_keys, normalize_url
-
-SCHEMA_ID = "wir-incident/1"
-
-
-def _date(value):
-    return value.isoformat() if value else None
-
-
-def partial_date(value, precision):
-    """Render a date as precisely as it is known: 2020, 2020-01 or 2020-01-09."""
-    if not value:
-        return None
-    return {"year": f"{value:%Y}", "month": f"{value:%Y-%m}"}.get(precision, value.isoformat())
-
-
-def system_record(system: System) -> dict:
-    vendor = system.vendor
-    return {
-        "slug": system.slug, "name": system.name, "technology": system.technology, "aliases": list(system.aliases),
-        "vendor": {"slug": vendor.slug, "name": vendor.name} if vendor else None,
-    }
-
-
-def organization_record(org: Organization) -> dict:
-    return {"slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country or None}
-
-
-RECORD_FIELDS = (
-    "id", "public_id", "version", "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
-    "identification_mode", "error_type", "contributing_factors", "reference_database", "human_review", "sole_basis",
-    "external_ids", "affected_count", "affected_minor", "affected_name", "affected_name_public", "published_at", "updated_at",
-)
-
-
-def with_record_data(queryset):
-    """Annotate incidents with everything their public record shows, so one query (one row
-    per incident, related rows as JSON arrays built by PostgreSQL) feeds ``record_from_row``.
-    """
-    mine = {"incident_id": OuterRef("pk")}
-    systems = Incident.systems.through.objects.filter(**mine).order_by("system__name", "system_id").values(json=JSONObject(
-        slug="system__slug", name="system__name", technology="system__technology", aliases="system__aliases",
-        vendor_slug="system__vendor__slug", vendor_name="system__vendor__name"))
-    operators = Incident.operators.through.objects.filter(**mine).order_by("organization__name", "organization_id").values(json=JSONObject(
-        slug="organization__slug", name="organization__name", kind="organization__kind", country="organization__country"))
-    sources = IncidentSource.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
-        id="source_id", url="source__url", title="title", publisher="publisher", published_date="published_date",
-        date_precision="date_precision", language="language", source_type="source_type",
-        preserved_at="source__preserved__fetched_at", preserved_status="source__preserved__http_status",
-        preserved_final_url="source__preserved__final_url", preserved_type="source__preserved__content_type",
-        preserved_sha256="source__preserved__sha256", dead_since="source__dead_since", changed_since="source__changed_at"))
-    outcomes = Outcome.objects.filter(**mine).order_by("position", "id").values(json=JSONObject(
-        type="type", date="date", date_precision="date_precision", detail="detail", days="days", amount="amount", currency="currency",
-        source_ids=ArraySubquery(Outcome.sources.through.objects.filter(outcome_id=OuterRef("pk")).values("source_id"))))
-    return queryset.annotate(
-        record_systems=ArraySubquery(systems), record_operators=ArraySubquery(operators),
-        record_sources=ArraySubquery(sources), record_outcomes=ArraySubquery(outcomes),
-    ).values(*RECORD_FIELDS, "record_systems", "record_operators", "record_sources", "record_outcomes")
-
-
-def _timestamp(value):
-    """UTC, always with microseconds, so the SQL-built export (record_sql.py) writes the same text."""
-    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds") if value else None
-
-
-def _json_date(value, precision):
-    return partial_date(datetime.date.fromisoformat(value), precision) if value else None
-
-
-def preservation_of(source: dict) -> dict | None:
-    """The public facts about a source's preserved copy (see incidents/preservation.py), or None
-    while the worker has not reached it."""
-    if not source.get("preserved_at") and not source.get("dead_since"):
-        return None
-    preserved = bool(source.get("preserved_at"))
-    return {
-        "status": "dead" if source.get("dead_since") else "changed" if source.get("changed_since") else "preserved",
-        "retrieved_at": source.get("preserved_at"),
-        "http_status": source.get("preserved_status"),
-        "final_url": source.get("preserved_final_url") or None,
-        "content_type": source.get("preserved_type") or None,
-        "sha256": source.get("preserved_sha256") or None,
-        "copy": f"/sources/{source['id']}/preserved/" if preserved else None,
-        "dead_since": source.get("dead_since"),
-        "changed_since": source.get("changed_since"),
-    }
-
-
-def record_from_row(row: dict) -> dict:
-    """Return the public record of one incident row from ``with_record_data``.
-
-    This is the one definition of a record's public shape. Only public fields: no
-    submitter, no contact, no private name, no draft state.
-    """
-    position = {source["id"]: i for i, source in enumerate(row["record_sources"])}
-    return {
-        "schema": SCHEMA_ID,
-        "public_id": row["public_id"],
-        "version": row["version"],
-        "title": row["title"],
-        "narrative": row["narrative"],
-        "incident_date": partial_date(row["incident_date"], row["date_precision"]),
-        "date_precision": row["date_precision"],
-        "country": row["country"],
-        "region": row["region"],
-        "city": row["city"],
-        "systems": [
-            {"slug": s["slug"], "name": s["name"], "technology": s["technology"], "aliases": list(s["aliases"] or []),
-             "vendor": {"slug": s["vendor_slug"], "name": s["vendor_name"]} if s["vendor_slug"] else None}
-            for s in row["record_systems"]
-        ],
-        "operators": [
-            {"slug": o["slug"], "name": o["name"], "kind": o["kind"], "country": o["country"] or None}
-            for o in row["record_operators"]
-        ],
-        "identification_mode": row["identification_mode"],
-        "error_type": row["error_type"],
-        "contributing_factors": list(row["contributing_factors"]),
-        "reference_database": row["reference_database"] or None,
-        "human_review": row["human_review"],
-        "sole_basis": row["sole_basis"],
-        "external_ids": list(row["external_ids"]),
-        "evidence_level": evidence.level_of(s["source_type"] for s in row["record_sources"]),
-        "affected": {"count": row["affected_count"], "has_minor": row["affected_minor"],
-                     "name": Incident.public_name_of(row["affected_name"], row["affected_name_public"], row["affected_minor"]) or None},
-        "sources": [
-            {"url": s["url"], "title": s["title"], "publisher": s["publisher"],
-             "published_date": _json_date(s["published_date"], s["date_precision"]),
-             "language": s["language"], "source_type": s["source_type"], "preservation": preservation_of(s)}
-            for s in row["record_sources"]
-        ],
-        "outcomes": [
-            {"type": o["type"], "date": _json_date(o["date"], o["date_precision"]), "detail": o["detail"], "days": o["days"],
-             "amount": float(o["amount"]) if o["amount"] is not None else None, "currency": o["currency"] or None,
-             "sources": sorted(position[i] for i in o["source_ids"] if i in position),
-             "single_source": len(o["source_ids"]) == 1}
-            for o in row["record_outcomes"]
-        ],
-        "published_at": _timestamp(row["published_at"]),
-        "updated_at": _timestamp(row["updated_at"]),
-    }
-
-
-def public_records(incident_ids: Iterable[int]) -> dict[int, dict]:
-    """Return {pk: public record} for these incidents, in one query."""
-    return {row["id"]: record_from_row(row) for row in with_record_data(Incident.objects.filter(pk__in=list(incident_ids)))}
-
-
-def public_record(incident: Incident) -> dict:
-    """Return the public representation of one incident."""
-    return public_records([incident.pk])[incident.pk]
-
-
-def iter_records(queryset, chunk_size: int = 2000) -> Iterator[dict]:
-    """Yield public records of ``queryset`` in its order, in constant memory (a server-side cursor)."""
-    for row in with_record_data(queryset).iterator(chunk_size=chunk_size):
-        yield record_from_row(row)
-
-
-# --- import -------------------------------------------------------------------------
 
 
 class ImportError_(Exception):
@@ -504,17 +341,15 @@ def _import_batch(batch, names, actor, now, restoring=False):
 
     ids = [i.pk for i in incidents]
     refresh_search_vectors(ids)
-    from .record_sql import refresh_public_json
-
-    refresh_public_json(ids)
-    from .moderation import record_events
+    store.refresh(ids)
 
     record_events([
         {"incident": i, "actor": actor, "action": choices.Action.IMPORT, "to_status": i.status,
          "reason": i.withdrawn_reason if i.status == choices.Status.WITHDRAWN else "Restored from a dump." if restoring else "Imported."}
         for i in incidents
     ])
-    snapshots = snapshot_many(ids)
+    snapshots = store.stored_records(ids)  # a withdrawn record (from a dump) has none stored
+    snapshots.update(snapshot_many([pk for pk in ids if pk not in snapshots]))
     versions = []
     for incident, attrs in zip(incidents, batch):
         history = attrs.get("history")
@@ -532,25 +367,3 @@ def _import_batch(batch, names, actor, now, restoring=False):
 def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:
     """Validate and import JSON Lines; all or nothing."""
     return import_records(parse_lines(lines), actor=actor, progress=progress)
-
-
-def summary_record(record: dict) -> dict:
-    """Return the short public form of an incident for lists, from its public record."""
-    return {
-        "public_id": record["public_id"],
-        "title": record["title"],
-        "incident_date": record["incident_date"],
-        "date_precision": record["date_precision"],
-        "country": record["country"],
-        "region": record["region"],
-        "city": record["city"],
-        "systems": [{"slug": x["slug"], "name": x["name"]} for x in record["systems"]],
-        "operators": [{"slug": x["slug"], "name": x["name"]} for x in record["operators"]],
-        "identification_mode": record["identification_mode"],
-        "error_type": record["error_type"],
-        "outcome_types": list(dict.fromkeys(o["type"] for o in record["outcomes"])),
-        "evidence_level": record["evidence_level"],
-        "has_minor": record["affected"]["has_minor"],
-        "version": record["version"],
-        "published_at": record["published_at"],
-    }

@@ -162,17 +162,9 @@ class Incident(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
     published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
+    # What the duplicate check compares submissions with (records.SEARCH_VECTOR_SQL); the
+    # public search reads the read model's copy (PublicRecord.document).
     search_vector = SearchVectorField(null=True, editable=False)
-    # The public record as JSON text, rebuilt on every change (incidents/record_sql.py); the
-    # export streams it. NULL unless published.
-    public_json = models.TextField(null=True, blank=True, editable=False)
-    # Its list row (interchange.summary_record), made from it in the same statement: a page
-    # of 50 reads and parses 25 kB instead of 150 kB.
-    public_summary = models.TextField(null=True, blank=True, editable=False)
-    # Its CSV export line after the public id and page address (exports.LINES_SQL), made
-    # in the same pass: the CSV export streams these as the JSON Lines export streams
-    # public_json, instead of joining five tables per row at export time.
-    public_csv = models.TextField(null=True, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -290,19 +282,20 @@ class SourceCapture(models.Model):
         return f"{'copy' if self.ok else 'failed fetch'} of {self.source_id} at {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
-class PublicFacts(models.Model):
-    """One narrow row per public incident: what the public can filter, order and count on.
+class PublicRecord(models.Model):
+    """The public read model: one row per public incident holding everything a public
+    surface reads, written by one function (``incidents.public.store.refresh``).
 
-    Lists, counts, facets and stats read this table instead of joining the incident to its
-    link tables: at 100,000 records a count over a system's 20,000 cases was a join over
-    the wide incident rows (~100 ms); here it is one GIN lookup over ~15 MB. Rows exist
-    only for published incidents and are rewritten wherever the stored public record is
-    (``facts.refresh``, called from ``record_sql.refresh_public_json``). It holds ids and
-    enum values only, never text a person wrote: record content is always read through
-    ``Incident.objects.public()``.
+    The stored record (the API detail and the JSON Lines export), its list row, its CSV
+    line, the columns and tags lists filter, order and count on, and the search documents.
+    A row exists only while its incident is published (a database trigger refuses any
+    other and deletes the row the moment the incident stops being public); the kept counts
+    (``PublicCount``) are triggers on this table. The narrow columns stay inline and the
+    texts out of line (TOAST), so counts and filters scan a small table.
     """
 
-    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, primary_key=True, related_name="facts")
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, primary_key=True, related_name="public_record")
+    public_id = models.CharField(max_length=20, unique=True)
     published_at = models.DateTimeField()
     incident_date = models.DateField(null=True)
     year = models.SmallIntegerField(null=True)
@@ -331,6 +324,9 @@ class PublicFacts(models.Model):
     # intersects several filters' values itself (skipping through the long lists by the short
     # one) instead of combining one bitmap per column: 2-3x faster at 100,000 incidents.
     tags = ArrayField(models.CharField(max_length=60), default=list, editable=False)
+    record = models.TextField()  # the public record as JSON text (incidents.public.format)
+    summary = models.TextField()  # its list row, as JSON text
+    csv_line = models.TextField()  # its CSV export line after the public id and page address
 
     class Meta:
         indexes = [
@@ -343,7 +339,7 @@ class PublicFacts(models.Model):
         ]
 
     def __str__(self):
-        return f"facts of incident {self.incident_id}"
+        return f"public record of incident {self.incident_id}"
 
 
 class PublicCount(models.Model):
@@ -353,7 +349,7 @@ class PublicCount(models.Model):
     statistics, the home page, system pages and any list filtered by one value, read in one
     indexed lookup.
 
-    Kept by statement-level triggers on the public facts table (see migration 0007), so
+    Kept by statement-level triggers on the public read model (``PublicRecord``, see migration 0007), so
     every write to the facts, whatever its path, adjusts the counts in the same transaction.
     """
 
@@ -536,7 +532,7 @@ class IncidentVersion(models.Model):
 
 class PublicVersion(models.Model):
     """The version of everything the public can read: one row, advanced in the same
-    transaction as every change to a public record (``record_sql.refresh_public_json``, the
+    transaction as every change to a public record (``incidents.public.store.refresh``, the
     one writer of the public copies) and never by a draft. The public response cache is
     keyed on it and Last-Modified is its time.
     """

@@ -5,7 +5,7 @@ below (``claim``, ``request_changes``, ``answer``, ``edit_draft``, ``publish``,
 ``reject``, ``withdraw``, ``merge``, ``correct``, ``redact``). Each validates what it is
 given (draft fields with the API's rules) and runs as one transaction (``transition``):
 lock the row, check the move against ``TRANSITIONS``, change it, rebuild every public copy
-(``record_sql.refresh_public_json``, which also advances the public version), and append
+(``public.store.refresh``, the read model's one writer, which also advances the public version), and append
 the history row with ``record_event``, the one writer of history. A failure at any step
 leaves nothing changed.
 """
@@ -13,17 +13,17 @@ leaves nothing changed.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import records
+from .public import store
 from .choices import Action, ProposalKind, Status
 from .models import (
     Incident,
     IncidentVersion,
     ModerationEvent,
     Organization,
-    PublicIdCounter,
     System,
 )
 
@@ -109,13 +109,17 @@ def _actor(actor):
 
 
 def transition(incident_id: int, action: str, actor=None, *, reason: str = "", expected_status: str | None = None, apply=None,
-               after=None) -> Incident:
+               after=None, new_version=None) -> Incident:
     """Move the incident by ``action`` and append the history row, all in one transaction.
 
     ``apply(incident)`` does the action's own work on the locked row and returns a
     dict of changes for the history (or None). ``after(incident, changes)`` runs once the
-    row is saved (new versions, search vectors). The public copies are rebuilt and the
-    history row written in the same transaction: if any step fails, nothing is changed.
+    row is saved (search vectors, scrubbing history). Then the read model is rebuilt
+    (``store.refresh``, once); ``new_version(record, changes)``, if given, returns the
+    (note, diff) of a new public version whose snapshot is the record just stored. The
+    history row is written last, in the same transaction: if any step fails, nothing is
+    changed. The database checks the row's constraints on save; a violation is a
+    ValidationError naming the rule, as ``full_clean`` would raise, without a query each.
     ``expected_status`` is the status the caller saw; if another moderator moved the
     record since, raise ``Conflict``.
     """
@@ -140,16 +144,28 @@ def transition(incident_id: int, action: str, actor=None, *, reason: str = "", e
             incident.claimed_by = actor
         elif incident.status != Status.IN_REVIEW:
             incident.claimed_by = None
-        incident.full_clean(exclude=["sources", "systems", "operators"])
-        incident.save()
+        incident.full_clean(exclude=["sources", "systems", "operators"], validate_constraints=False)
+        try:
+            incident.save()
+        except IntegrityError as exc:
+            raise constraint_error(exc) from exc
         if after is not None:
             after(incident, changes)
         if incident.status == Status.PUBLISHED or before == Status.PUBLISHED:
-            from .record_sql import refresh_public_json
-
-            refresh_public_json([incident.pk])  # every public copy, and the public version
+            store.refresh([incident.pk])  # every public copy, and the public version
+        if new_version is not None:
+            record = store.stored_record(incident.pk)
+            note, diff = new_version(record, changes)
+            IncidentVersion.objects.create(incident=incident, number=incident.version, note=note, changes=diff, snapshot=record)
         record_event(incident, action, actor, from_status=before, to_status=incident.status, reason=reason, changes=changes)
     return incident
+
+
+def constraint_error(exc: IntegrityError) -> ValidationError:
+    """The ValidationError of the incident constraint a save broke (or the database's own words)."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    constraint = next((c for c in Incident._meta.constraints if c.name == name), None)
+    return ValidationError(constraint.get_violation_error_message() if constraint else str(exc))
 
 
 def validated_changes(changes) -> dict:
@@ -225,10 +241,11 @@ def next_public_id(year: int) -> str:
     """Hand out the next public id of ``year``; the counter row lock makes it unique."""
     from django.conf import settings
 
-    counter, _ = PublicIdCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{settings.REGISTRY_PUBLIC_ID_PREFIX}-{year}-{counter.last:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO incidents_publicidcounter (year, last) VALUES (%s, 1) ON CONFLICT (year) "
+                       "DO UPDATE SET last = incidents_publicidcounter.last + 1 RETURNING last", [year])
+        last = cursor.fetchone()[0]
+    return f"{settings.REGISTRY_PUBLIC_ID_PREFIX}-{year}-{last:04d}"
 
 
 def undecided_proposals(incident: Incident, decisions: dict | None) -> list[str]:
@@ -281,9 +298,9 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
 
     def after(locked: Incident, changes):
         records.refresh_search_vectors([locked.pk])
-        IncidentVersion.objects.create(incident=locked, number=1, note=note or "First published.", snapshot=records.snapshot(locked))
 
-    return transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, after=after, expected_status=expected_status)
+    return transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, after=after, expected_status=expected_status,
+                      new_version=lambda record, changes: (note or "First published.", {}))
 
 
 def withdraw(incident: Incident, actor, reason: str, *, expected_status=None) -> Incident:
@@ -343,9 +360,9 @@ def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict
 
     def after(locked: Incident, diff):
         records.refresh_search_vectors([locked.pk])
-        IncidentVersion.objects.create(incident=locked, number=locked.version, note=note, changes=diff, snapshot=records.snapshot(locked))
 
-    return transition(incident.pk, Action.CORRECT, actor, reason=note, apply=apply, after=after)
+    return transition(incident.pk, Action.CORRECT, actor, reason=note, apply=apply, after=after,
+                      new_version=lambda record, diff: (note, diff))
 
 
 REMOVED = "[removed at the request of the person concerned]"
@@ -410,11 +427,11 @@ def redact(incident: Incident, actor, note: str, *, remove=None, changes: dict |
     def after(locked: Incident, changes):
         records.scrub_history(locked, texts, REMOVED_TEXT)
         records.refresh_search_vectors([locked.pk])
-        snapshot = records.snapshot(locked)
-        diff = {field: [REMOVED, _public_value(snapshot, field)] for field in changes["fields"]}
-        IncidentVersion.objects.create(incident=locked, number=locked.version, note=note, changes=diff, snapshot=snapshot)
 
-    return transition(incident.pk, Action.REDACT, actor, reason=note, apply=apply, after=after)
+    def new_version(record, changes):
+        return note, {field: [REMOVED, _public_value(record, field)] for field in changes["fields"]}
+
+    return transition(incident.pk, Action.REDACT, actor, reason=note, apply=apply, after=after, new_version=new_version)
 
 
 def _public_value(record: dict, field: str):

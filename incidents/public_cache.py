@@ -2,7 +2,7 @@
 
 Public data change only when a moderator acts, so a response to the same URL is the same
 until the next change. The key includes the public version (``PublicVersion``), which the
-one writer of public copies (``record_sql.refresh_public_json``) advances in the same
+one writer of the public read model (``public.store.refresh``) advances in the same
 transaction as every publication, correction, redaction, merge, withdrawal or edit of a
 system or organization a public record shows, and nothing else advances: a draft, a
 submission or a rejected record leaves every cached response in place. Last-Modified is

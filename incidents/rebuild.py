@@ -1,8 +1,8 @@
 """Rebuild the public copies of published records from the app's current code.
 
 Migrations never import the app's code (an old database must always migrate forward), so
-they only change the schema; the stored public records, list rows, CSV lines, facts rows
-(and so the kept counts) and search documents of records that lack them are built here,
+they only change the schema; the read-model rows (``PublicRecord``, and so the kept
+counts) and search vectors of published records that lack them are built here,
 once every migration has run (``after_migrate``, connected to ``post_migrate``), or on
 demand by ``manage.py rebuild_public``.
 """
@@ -11,8 +11,8 @@ from django.db import connections, transaction
 
 STALE_SQL = """
 SELECT i.id FROM incidents_incident i
-WHERE i.status = 'published' AND (i.public_json IS NULL OR i.public_summary IS NULL OR i.public_csv IS NULL
-      OR i.search_vector IS NULL OR NOT EXISTS (SELECT 1 FROM incidents_publicfacts f WHERE f.incident_id = i.id))
+WHERE i.status = 'published' AND (i.search_vector IS NULL
+      OR NOT EXISTS (SELECT 1 FROM incidents_publicrecord r WHERE r.incident_id = i.id))
 ORDER BY i.id
 """
 
@@ -26,7 +26,7 @@ def stale_ids(using: str = "default") -> list[int]:
 
 def rebuild(ids, progress=None, chunk_size: int = 1000) -> int:
     """Rebuild every public copy of these records, one transaction per chunk."""
-    from .record_sql import refresh_public_json
+    from .public.store import refresh
     from .records import refresh_search_vectors
 
     ids = list(ids)
@@ -34,7 +34,7 @@ def rebuild(ids, progress=None, chunk_size: int = 1000) -> int:
         chunk = ids[start:start + chunk_size]
         with transaction.atomic():
             refresh_search_vectors(chunk)
-            refresh_public_json(chunk)
+            refresh(chunk)
         if progress:
             progress(start + len(chunk))
     return len(ids)

@@ -327,34 +327,31 @@ def refresh_search_vectors(incident_ids: list[int]) -> None:
     text of the sources (weight D, capped so the vector stays under PostgreSQL's 1 MB limit).
     A record with a redaction leaves the preserved text out: an article may name the person."""
     if incident_ids:
-        from .facts import refresh_documents
-
         with connection.cursor() as cursor:
             cursor.execute(SEARCH_VECTOR_SQL, [list(incident_ids)])
-        refresh_documents(incident_ids)  # a published record's copy, which searches match
 
 
 def snapshot(incident: Incident) -> dict:
     """Return the public record as it stands, for the version history."""
-    from .interchange import public_record
+    from .public.format import public_record
 
     return public_record(incident)
 
 
 def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
     """Return {id: public record} for many incidents in a fixed number of queries."""
-    from .interchange import public_records
+    from .public.format import public_records
 
     return public_records(incident_ids)
 
 
 def touch(incident_ids) -> None:
-    """Mark records as changed now: a new Last-Modified and ETag, and their stored public JSON rebuilt."""
+    """Mark records as changed now: a new Last-Modified and ETag, and their read-model rows rebuilt."""
     from django.utils import timezone
 
-    from .record_sql import refresh_public_json
+    from .public import store
 
     ids = list(incident_ids)
     if ids:
         Incident.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-        refresh_public_json(ids)
+        store.refresh(ids)

@@ -1,17 +1,24 @@
 """Reads. Every public surface starts from ``public_incidents()``, which starts from
 ``Incident.objects.public()``: the one rule of what the public may see.
 
-Lists, filters, counts and stats run on ``public_facts()``, the narrow projection of that
-same set (``models.PublicFacts``, rewritten with the stored record on every change and
-emptied by a database trigger the moment a record stops being public); what they show of a
-record is then loaded through ``public_incidents()`` (``summaries``, ``incidents_in``).
+What the public reads of a record comes from the read model (``models.PublicRecord``, one
+row per public incident, written only by ``public.store.refresh`` and removed by a database
+trigger the moment a record stops being public): lists, filters, counts and stats run on
+``public_facts()``, and the detail, list rows and exports read the row's stored texts.
 """
 
-from django.db.models import CharField, Exists, Func, IntegerField, OuterRef, Q, Subquery
+import json
+
+from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 
-from .facts import tag
-from .models import Incident, IncidentSource, Organization, PublicCount, PublicFacts, Source, System
+from .choices import Action, ErrorType, IdentificationMode, OutcomeType
+from .drafts import country_name
+from .evidence import EvidenceLevel
+from .models import Incident, IncidentSource, ModerationEvent, Organization, PublicCount, PublicRecord, Source, System
+from .public.counts import DIMENSIONS, grouped_counts, kept_counts, tag
+from .public.format import public_record
+
 
 def public_incidents():
     """Return the incidents the public may see, newest publication first."""
@@ -19,14 +26,14 @@ def public_incidents():
 
 
 def public_facts():
-    """Return the public set as fact rows, newest publication first: what filters, pages and counts run on."""
-    return PublicFacts.objects.order_by("-published_at", "-incident_id")
+    """Return the public set as read-model rows, newest publication first: what filters, pages, counts and exports run on."""
+    return PublicRecord.objects.order_by("-published_at", "-incident_id")
 
 
 def summary_column():
-    """Each fact row's stored list row, as a column of its page query (pagination's
-    ``columns``): PostgreSQL reads it after the sort and limit, for the page's rows only."""
-    return Subquery(public_incidents().filter(pk=OuterRef("pk")).order_by().values("public_summary")[:1])
+    """Each row's stored list row, as the ``list_row`` column of its page query (pagination's ``columns``):
+    PostgreSQL reads it after the sort and limit, for the page's rows only."""
+    return F("summary")
 
 
 def total_column(facts, scope=None):
@@ -41,48 +48,34 @@ def total_column(facts, scope=None):
 
 
 def summaries(facts_rows) -> list[dict]:
-    """Return the list rows (``interchange.summary_record``) of these fact rows, in their order.
-
-    Read from the stored list rows (``Incident.public_summary``), through
-    ``public_incidents()`` (a fact row can point only at a public record): with the page
-    (``summary_column``) or in one query, and one small JSON parse per row."""
-    import json
-
-    from .interchange import summary_record
-    from .record_sql import records_by_id
-
+    """Return the list rows (``format.summary_record``) of these read-model rows, in their order:
+    read with the page (``summary_column``) or in one query, and one small JSON parse per row."""
     ids = [row.pk for row in facts_rows]
     if not ids:
         return []
-    if hasattr(facts_rows[0], "summary"):  # read with the page (summary_column)
-        stored = {row.pk: row.summary for row in facts_rows}
+    if hasattr(facts_rows[0], "list_row"):  # read with the page (summary_column)
+        stored = {row.pk: row.list_row for row in facts_rows}
     else:
-        stored = dict(public_incidents().filter(pk__in=ids).order_by().values_list("pk", "public_summary"))
-    rows = {pk: json.loads(text) for pk, text in stored.items() if text is not None}
-    missing = [pk for pk in stored if pk not in rows]
-    if missing:  # never stored (a missed refresh): build them now rather than leave them out
-        rows.update((pk, summary_record(json.loads(text))) for pk, text in records_by_id(missing).items())
-    return [rows[pk] for pk in ids if pk in rows]
+        stored = dict(PublicRecord.objects.filter(pk__in=ids).values_list("pk", "summary"))
+    return [json.loads(stored[pk]) for pk in ids if pk in stored]
 
 
 def incidents_in(facts):
-    """Return the public incidents of a filtered facts set, newest first (exports, feeds)."""
+    """Return the public incidents of a filtered read-model set, newest first."""
     return public_incidents().filter(pk__in=facts.order_by().values("incident_id"))
 
 
 def public_incident(public_id: str):
-    """Return the public record with this id, or None."""
-    return public_incidents().filter(public_id=public_id).only("id", "public_id", "redacted_at", "public_json").first()
+    """Return the public record with this id, or None; its stored record comes with it."""
+    stored = PublicRecord.objects.filter(incident=OuterRef("pk")).values("record")[:1]
+    return public_incidents().filter(public_id=public_id).only("id", "public_id", "redacted_at").annotate(
+        stored_record=Subquery(stored)).first()
 
 
 def record_of(incident) -> dict:
-    """The public record of a public incident: the stored one (kept current on every change,
-    see record_sql.py), or built now if none is stored."""
-    import json
-
-    from .interchange import public_record
-
-    stored = incident.__dict__.get("public_json")
+    """The public record of a public incident: the read model's (kept current on every
+    change), or built now if its row is missing."""
+    stored = getattr(incident, "stored_record", None)
     return json.loads(stored) if stored else public_record(incident)
 
 
@@ -146,8 +139,6 @@ def count(facts, scope=None) -> int:
     """The number of incidents in a filtered facts set (read, not counted, for a kept scope)."""
     if scope is None:
         return facts.count()
-    from .facts import kept_counts
-
     return kept_counts(scope, [])[0]
 
 
@@ -163,12 +154,7 @@ def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[
     Named groups (systems, organizations) and plain ones come largest first, years in order,
     evidence levels strongest first.
     """
-    from .choices import ErrorType, IdentificationMode, OutcomeType
-    from .drafts import country_name
-    from .evidence import EvidenceLevel
-    from .facts import GROUP_KEYS, grouped_counts, kept_counts
-
-    unknown = [g for g in groups if g not in GROUP_KEYS]
+    unknown = [g for g in groups if g not in DIMENSIONS or not DIMENSIONS[g].counted]
     if unknown:
         raise ValueError(f"Unknown grouping {unknown[0]!r}.")
     total, raw = kept_counts(scope, groups) if scope is not None else grouped_counts(facts, groups, costly_filter=search)
@@ -204,9 +190,6 @@ def history_public(incident) -> list:
     field a redaction touched is hidden in each version before it. The API and the pages
     both read ``public_changes``, never ``changes``.
     """
-    from .choices import Action
-    from .models import ModerationEvent
-
     redactions = []
     if incident.redacted_at is not None:  # most records never had one: no query for them
         # A redaction that scrubbed the earlier versions themselves needs nothing hidden.

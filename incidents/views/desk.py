@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from .. import drafts, duplicates, moderation
 from ..choices import OPEN_STATES, Status
-from ..interchange import public_record
+from ..public.format import public_record
 from ..models import Incident, Submission, System
 
 QUEUE_LIMIT = 200

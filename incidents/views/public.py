@@ -18,7 +18,7 @@ from ..choices import (
 )
 from ..drafts import country_name
 from ..evidence import EvidenceLevel
-from ..facts import tag
+from ..public.counts import tag
 from ..filters import IncidentFilter
 from ..pagination import PageError, paginate
 
@@ -52,7 +52,7 @@ def query_string(params, **changes) -> str:
 def _page(request, queryset, search=None):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor, _ = paginate(queryset, request.GET, search=search, columns={"summary": selectors.summary_column()}, default_size=PAGE_SIZE)
+        rows, cursor, _ = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column()}, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None

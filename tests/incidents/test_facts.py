@@ -1,4 +1,4 @@
-"""The public facts table (incidents/facts.py) says what the public records say, after every
+"""The read model's filter columns (incidents/public/store.py) say what the public records say, after every
 kind of change; the database keeps it to published records; and the counts made from it
 equal counts made one record at a time."""
 
@@ -10,10 +10,10 @@ from django.test import RequestFactory
 
 from incidents import moderation, selectors
 from incidents.evidence import level_of
-from incidents.facts import TAG_PREFIXES, tag
+from incidents.public.counts import DIMENSIONS, tag
 from incidents.filters import IncidentFilter
 from incidents.pagination import paginate
-from incidents.models import Incident, Organization, PublicFacts, System
+from incidents.models import Incident, Organization, PublicRecord, System
 from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db
@@ -40,32 +40,32 @@ def _expected() -> dict[int, dict]:
 
 
 def _facts_equal_records():
-    stored = {row.pop("incident_id"): row for row in PublicFacts.objects.values("incident_id", *FIELDS)}
+    stored = {row.pop("incident_id"): row for row in PublicRecord.objects.values("incident_id", *FIELDS)}
     expected = _expected()
     assert set(stored) == set(expected)
     for pk, facts in expected.items():
         assert stored[pk] == facts, pk
     # The tags (what filters test) name every filterable value, each once, and nothing else.
-    tags = dict(PublicFacts.objects.values_list("incident_id", "tags"))
+    tags = dict(PublicRecord.objects.values_list("incident_id", "tags"))
     for pk, facts in expected.items():
-        want = {tag(kind, v) for kind, (_, column, many) in TAG_PREFIXES.items()
+        want = {tag(kind, v) for kind, (_, column, many, _) in DIMENSIONS.items()
                 for v in (facts[column] if many else [facts[column]] if facts[column] not in (None,) else [])}
         assert sorted(tags[pk]) == sorted(want), pk
     # The search copy is the record's own vector now, and the title is what ranks.
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM incidents_publicfacts f JOIN incidents_incident i ON i.id = f.incident_id "
+        cursor.execute("SELECT count(*) FROM incidents_publicrecord f JOIN incidents_incident i ON i.id = f.incident_id "
                        "WHERE f.document IS DISTINCT FROM i.search_vector OR f.headline IS DISTINCT FROM setweight(to_tsvector('english', i.title), 'A')")
         assert cursor.fetchone()[0] == 0
-        cursor.execute("SELECT count(*) FROM incidents_publicfacts WHERE document IS NULL")
+        cursor.execute("SELECT count(*) FROM incidents_publicrecord WHERE document IS NULL")
         assert cursor.fetchone()[0] == 0
 
 
 def test_facts_follow_every_kind_of_change(varied, moderator):
     _facts_equal_records()  # after an import (loaddemo), publications, a correction and preservation
     draft, _, _ = submit(systems=["Mobile Fortify"])
-    assert not PublicFacts.objects.filter(pk=draft.pk).exists()
+    assert not PublicRecord.objects.filter(pk=draft.pk).exists()
 
     system = System.objects.filter(incidents__status="published", vendor__isnull=False).first()
     other_vendor = Organization.objects.exclude(pk=system.vendor_id).first()
@@ -81,20 +81,20 @@ def test_facts_follow_every_kind_of_change(varied, moderator):
     moderation.withdraw(fourth, moderator, "Retracted.")
     moderation.redact(Incident.objects.public().order_by("-id").first(), moderator, "Place removed on request.", changes={"city": ""})
     _facts_equal_records()
-    assert not PublicFacts.objects.filter(pk__in=[second.pk, fourth.pk]).exists()
-    assert PublicFacts.objects.get(pk=first.pk).system_ids == [extra.pk]
+    assert not PublicRecord.objects.filter(pk__in=[second.pk, fourth.pk]).exists()
+    assert PublicRecord.objects.get(pk=first.pk).system_ids == [extra.pk]
 
 
 def test_the_database_keeps_facts_to_published_records(moderator):
     published = publish_new(moderator)
     draft, _, _ = submit()
-    assert PublicFacts.objects.filter(pk=published.pk).exists()
+    assert PublicRecord.objects.filter(pk=published.pk).exists()
     with pytest.raises(DatabaseError, match="only for published"), transaction.atomic():
-        PublicFacts.objects.create(incident=draft, published_at=published.published_at, country="US", identification_mode="unknown",
+        PublicRecord.objects.create(incident=draft, published_at=published.published_at, country="US", identification_mode="unknown",
                                    error_type="other", evidence="reported")
     # Whatever path takes a record out of publication, its facts row goes with it.
     Incident.objects.filter(pk=published.pk).update(status="withdrawn", withdrawn_reason="Raw update.")
-    assert not PublicFacts.objects.filter(pk=published.pk).exists()
+    assert not PublicRecord.objects.filter(pk=published.pk).exists()
 
 
 def _by_hand(incidents, group):
@@ -137,16 +137,16 @@ def test_counts_equal_counting_one_record_at_a_time(varied, query):
 
 def _kept_equal_counted(every_scope_kept: bool = True):
     """Every kept scope's counts equal counting its facts now."""
-    from incidents.facts import GROUP_KEYS, grouped_counts, kept_counts
     from incidents.models import PublicCount
+    from incidents.public.counts import COUNTED, DIMENSIONS, grouped_counts, kept_counts
 
-    groups = list(GROUP_KEYS)
+    groups = list(COUNTED)
     scopes = {("", "")} | set(PublicCount.objects.exclude(scope="").filter(n__gt=0).values_list("scope", "scope_key"))
     if every_scope_kept:  # the varied set has a record for every kind of scope
-        assert {s for s, _ in scopes} == {"", *GROUP_KEYS}
+        assert {s for s, _ in scopes} == {"", *COUNTED}
     for scope, key in scopes:
         facts = selectors.public_facts()
-        column, is_array = GROUP_KEYS.get(scope, (None, False))
+        column, is_array = (DIMENSIONS[scope].column, DIMENSIONS[scope].many) if scope else (None, False)
         if is_array:
             facts = facts.filter(**{f"{column}__contains": [int(key) if column.endswith("_ids") else key]})
         elif scope == "year":

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import moderation, public_cache, record_sql, services
-from incidents.models import Incident, IncidentVersion, ModerationEvent, PublicFacts, PublicIdCounter
+from incidents import moderation, public_cache, services
+from incidents.public import store
+from incidents.models import Incident, IncidentVersion, ModerationEvent, PublicRecord, PublicIdCounter
 from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,8 @@ def test_a_redaction_does_not_change_another_record_citing_the_same_source(moder
     first = publish_new(moderator, sources=[shared], outcomes=[])
     second = publish_new(moderator, sources=[shared], outcomes=[])
     moderation.redact(first, moderator, "Name removed at the person's request.", remove=[NAME])
-    assert NAME in json.dumps(record_sql.records_by_id([second.pk])[second.pk])
-    assert NAME not in record_sql.records_by_id([first.pk])[first.pk]
+    assert NAME in json.dumps(store.records_by_id([second.pk])[second.pk])
+    assert NAME not in store.records_by_id([first.pk])[first.pk]
 
 
 def test_a_redaction_names_what_is_wrong_and_changes_nothing(moderator):
@@ -87,7 +88,7 @@ def test_a_draft_citing_a_published_source_does_not_change_what_the_published_re
                      "published_date": "2024-01-02", "language": "xx", "source_type": "court_record"}], outcomes=[])
     after = client.get(f"/api/v1/incidents/{published.public_id}/").json()
     assert after == before and after["sources"][0]["title"] == "" and after["evidence_level"] == "reported"
-    assert "DRAFT-CANARY" not in record_sql.records_by_id([published.pk])[published.pk]
+    assert "DRAFT-CANARY" not in store.records_by_id([published.pk])[published.pk]
 
 
 def test_a_submitter_answer_cannot_make_the_name_public(moderator, client):
@@ -113,7 +114,7 @@ def test_an_answer_turns_off_a_name_a_moderator_had_allowed(moderator):
     assert Incident.objects.get(pk=incident.pk).affected_name_public is False
 
 
-@pytest.mark.parametrize("failing", ["record_event", "refresh_public_json", "snapshot"])
+@pytest.mark.parametrize("failing", ["record_event", "store_refresh", "snapshot"])
 def test_a_publish_that_fails_at_any_step_leaves_nothing_changed(moderator, monkeypatch, failing):
     incident, _, _ = submit()
     moderation.claim(incident, moderator)
@@ -124,15 +125,15 @@ def test_a_publish_that_fails_at_any_step_leaves_nothing_changed(moderator, monk
     def boom(*args, **kwargs):
         raise RuntimeError("the last step failed")
 
-    target = {"record_event": (moderation, "record_event"), "refresh_public_json": (record_sql, "refresh_public_json"),
-              "snapshot": (moderation.records, "snapshot")}[failing]
+    target = {"record_event": (moderation, "record_event"), "store_refresh": (store, "refresh"),
+              "snapshot": (store, "stored_record")}[failing]
     monkeypatch.setattr(*target, boom)
     with pytest.raises(RuntimeError):
         moderation.publish(incident, moderator)
     incident.refresh_from_db()
     assert incident.status == "in_review" and incident.public_id is None and incident.published_at is None
-    assert not IncidentVersion.objects.filter(incident=incident).exists() and not PublicFacts.objects.filter(incident=incident).exists()
-    assert incident.public_json is None and ModerationEvent.objects.filter(incident=incident).count() == events
+    assert not IncidentVersion.objects.filter(incident=incident).exists() and not PublicRecord.objects.filter(incident=incident).exists()
+    assert ModerationEvent.objects.filter(incident=incident).count() == events
     assert list(PublicIdCounter.objects.values_list("year", "last")) == counter and public_cache.public_version() == version
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from incidents import moderation
-from incidents.interchange import ImportError_, import_lines, iter_records
+from incidents.interchange import ImportError_, import_lines
+from incidents.public.format import iter_records
 from incidents.models import Incident, IncidentVersion, ModerationEvent, Organization, Outcome, Source, System
 from incidents.selectors import public_incidents
 from tests.factories import SystemFactory, publish_new

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from incidents import choices, moderation
-from incidents.interchange import iter_records
+from incidents.public.format import iter_records
 from incidents.models import Incident
 from incidents.selectors import public_incidents
 from tests.factories import publish_new

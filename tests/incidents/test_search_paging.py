@@ -13,7 +13,7 @@ from django.utils import timezone
 from incidents import pagination, selectors
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
-from incidents.record_sql import refresh_public_json
+from incidents.public.store import refresh as refresh_public_json
 from tests.factories import publish_new
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def expected(q: str) -> list[int]:
         cursor.execute(
             "SELECT incident_id, CASE WHEN headline @@ websearch_to_tsquery('english', %s)"
             " THEN ts_rank(headline, websearch_to_tsquery('english', %s))::float8 ELSE 0 END AS r"
-            " FROM incidents_publicfacts WHERE document @@ websearch_to_tsquery('english', %s) ORDER BY r DESC, published_at DESC, incident_id DESC",
+            " FROM incidents_publicrecord WHERE document @@ websearch_to_tsquery('english', %s) ORDER BY r DESC, published_at DESC, incident_id DESC",
             [q, q, q])
         return [row[0] for row in cursor.fetchall()]
 

@@ -53,7 +53,7 @@ SELECT setval(pg_get_serial_sequence('incidents_incident', 'id'), 10);
 READ_BACK = """
 import json
 from django.test import Client
-from incidents.models import PublicFacts, PublicCount
+from incidents.models import PublicRecord, PublicCount
 c = Client()
 detail = c.get('/api/v1/incidents/WIR-2026-0001/')
 out = {
@@ -64,7 +64,7 @@ out = {
     'draft': c.get('/api/v1/incidents/').json()['count'],
     'search': [r['public_id'] for r in c.get('/api/v1/incidents/', {'q': 'grocer'}).json()['results']],
     'export': c.get('/api/v1/incidents/export.jsonl').getvalue().decode().count('WIR-'),
-    'facts': PublicFacts.objects.count(),
+    'facts': PublicRecord.objects.count(),
     'total': PublicCount.objects.get(scope='', scope_key='', dimension='total').n,
 }
 print('RESULT' + json.dumps(out))

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from incidents.record_sql import json_lines
+from incidents.exports import jsonl_rows
 from incidents.progress import Progress
-from incidents.selectors import public_incidents
+from incidents.selectors import public_facts
 
 
 class Command(BaseCommand):
@@ -12,13 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default="-", help="Output file, or - for standard output.")
 
     def handle(self, path, **options):
-        queryset = public_incidents().order_by("published_at", "id")
+        queryset = public_facts().order_by("published_at", "incident_id")
         progress = Progress("exporting", queryset.count(), self.stderr)
         to_stdout = path == "-"
         out = self.stdout if to_stdout else open(path, "w", encoding="utf-8")
         write = (lambda text: out.write(text, ending="")) if to_stdout else out.write
         try:
-            for n, line in enumerate(json_lines(queryset), start=1):
+            for n, line in enumerate(jsonl_rows(queryset), start=1):
                 write(line)
                 progress.update(n)
         finally:

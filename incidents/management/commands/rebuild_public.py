@@ -6,7 +6,7 @@ from incidents.progress import Progress
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the public copies (stored records, list rows, CSV lines, facts, counts, search documents) of published "
+    help = ("Rebuild the public read model (stored records, list rows, CSV lines, filter columns, search documents, counts) of published "
             "records: those missing any, or with --all every one (after a change to the record format).")
 
     def add_arguments(self, parser):

@@ -1,22 +1,16 @@
-"""The public record built by PostgreSQL as JSON text, stored with each incident for exports.
+"""The public record and its list row in SQL, for the read model (``store.refresh``).
 
-``interchange.record_from_row`` is the definition of a record's shape; this module
-writes the same shape in SQL, stores it in ``Incident.public_json`` whenever a record
-changes (``refresh_public_json``), and the JSON Lines export streams that column: at
-100,000 records an export is a sequential read, not 100,000 records built on demand. ``tests/incidents/test_record_sql.py`` holds the two
-equal on every record of a varied set, so they cannot drift apart.
+``format.record_from_row`` is the definition of a record's shape; this module writes the
+same shape in SQL so the store can build a chunk of records in one statement, and
+``tests/incidents/public/test_record_sql.py`` holds the two equal on every record of a
+varied set, so they cannot drift apart.
 
 Each related table is aggregated (``GROUP BY incident_id``) over one chunk of ids at a
 time, then joined and ordered by the ids' position in the chunk.
 """
 
-from collections.abc import Iterator
-from itertools import islice
-
-from django.db import connection
-
-from .evidence import OFFICIAL, REPORTED, EvidenceLevel
-from .interchange import SCHEMA_ID
+from ..evidence import OFFICIAL, REPORTED, EvidenceLevel
+from .format import SCHEMA_ID
 
 
 def _partial_date(column: str, precision: str) -> str:
@@ -114,21 +108,16 @@ WHERE i.status = 'published'
 ORDER BY ids.ord
 """
 
-def _chunks(ids, size):
-    ids = iter(ids)
-    while chunk := list(islice(ids, size)):
-        yield chunk
-
 
 def _names(key):
     return (f"(SELECT coalesce(jsonb_agg(jsonb_build_object('slug', x->'slug', 'name', x->'name') ORDER BY n), '[]')"
             f" FROM jsonb_array_elements(r->'{key}') WITH ORDINALITY AS e(x, n))")
 
 
-# The list row of a stored public record, in SQL: interchange.summary_record, which tests
+# The list row of a public record ``r`` (jsonb), in SQL: format.summary_record, which tests
 # hold it equal to. Outcome types once each, in the order of their first outcome.
 SUMMARY_SQL = f"""
-SELECT jsonb_build_object(
+jsonb_build_object(
     'public_id', r->'public_id', 'title', r->'title', 'incident_date', r->'incident_date',
     'date_precision', r->'date_precision', 'country', r->'country', 'region', r->'region', 'city', r->'city',
     'systems', {_names('systems')}, 'operators', {_names('operators')},
@@ -136,85 +125,4 @@ SELECT jsonb_build_object(
     'outcome_types', (SELECT coalesce(jsonb_agg(t ORDER BY first), '[]') FROM
         (SELECT o->'type' AS t, min(n) AS first FROM jsonb_array_elements(r->'outcomes') WITH ORDINALITY AS e(o, n) GROUP BY o->'type') AS types),
     'evidence_level', r->'evidence_level', 'has_minor', r->'affected'->'has_minor',
-    'version', r->'version', 'published_at', r->'published_at')::text
-FROM (SELECT public_json::jsonb AS r) AS record"""
-SUMMARIES_SQL = f"UPDATE incidents_incident SET public_summary = CASE WHEN public_json IS NOT NULL THEN ({SUMMARY_SQL}) END WHERE id = ANY(%s)"
-
-
-def refresh_public_json(incident_ids, chunk_size: int = 1000) -> None:
-    """Store the public record of these incidents (NULL for any no longer public).
-
-    Called wherever a record's public content or ``updated_at`` changes: moderation
-    transitions, ``records.touch`` (system and organisation edits, preservation) and imports.
-    The record's row in the public facts table (what lists filter and count on) is rewritten
-    here too, so the two cannot disagree.
-    """
-    from .exports import LINES_SQL
-    from .facts import refresh as refresh_facts
-
-    changed = 0
-    for chunk in _chunks(incident_ids, chunk_size):
-        refresh_facts(chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE incidents_incident AS u SET public_json = r.line FROM ({RECORDS_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
-            changed += cursor.rowcount
-            cursor.execute("UPDATE incidents_incident SET public_json = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_json IS NOT NULL",
-                           [chunk])
-            changed += cursor.rowcount
-            cursor.execute(SUMMARIES_SQL, [chunk])  # NULL where public_json is
-            cursor.execute(f"UPDATE incidents_incident AS u SET public_csv = r.line FROM ({LINES_SQL}) AS r(id, line) WHERE u.id = r.id", [chunk])
-            cursor.execute("UPDATE incidents_incident SET public_csv = NULL WHERE id = ANY(%s) AND status <> 'published' AND public_csv IS NOT NULL",
-                           [chunk])
-    if changed:
-        advance_public_version()
-
-
-def advance_public_version() -> None:
-    """Advance the public version (the response cache key, Last-Modified) in the caller's
-    transaction. Called only where public copies were rewritten; a draft never reaches it."""
-    with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO incidents_publicversion (id, number, changed_at) VALUES (1, 1, clock_timestamp()) "
-                       "ON CONFLICT (id) DO UPDATE SET number = incidents_publicversion.number + 1, "
-                       "changed_at = greatest(incidents_publicversion.changed_at, clock_timestamp())")
-
-
-def refresh_all(progress=None) -> int:
-    """Rebuild every public record's stored JSON (after a deploy that changed the format)."""
-    from .models import Incident
-
-    ids = list(Incident.objects.public().order_by("id").values_list("id", flat=True))
-    for n, chunk in enumerate(_chunks(ids, 1000), start=1):
-        refresh_public_json(chunk)
-        if progress:
-            progress(min(n * 1000, len(ids)), len(ids))
-    return len(ids)
-
-
-def records_by_id(incident_ids) -> dict[int, str]:
-    """Build the public record text of these public incidents now: {id: JSON text}."""
-    with connection.cursor() as cursor:
-        cursor.execute(RECORDS_SQL, [list(incident_ids)])
-        return dict(cursor.fetchall())
-
-
-def stored_texts(queryset, column: str, build_sql: str, *fields, chunk_size: int = 2000) -> Iterator[tuple]:
-    """Yield (*fields, text) per incident of ``queryset``, in its order, in flat memory: the
-    text stored in ``column`` (through a server-side cursor), or, where a missed refresh left
-    none, the text ``build_sql`` (one of the statements that fill it) makes for it now;
-    an incident it makes none for is skipped."""
-    for incident_id, *values, text in queryset.values_list("id", *fields, column).iterator(chunk_size=chunk_size):
-        if text is None:
-            with connection.cursor() as cursor:
-                cursor.execute(build_sql, [[incident_id]])
-                row = cursor.fetchone()
-            if row is None:
-                continue
-            text = row[1]
-        yield (*values, text)
-
-
-def json_lines(queryset, chunk_size: int = 2000) -> Iterator[str]:
-    """Yield one JSON line per public record of ``queryset``, in its order, in flat memory
-    (the stored records; one missing is built on the spot rather than skipped)."""
-    for (line,) in stored_texts(queryset, "public_json", RECORDS_SQL, chunk_size=chunk_size):
-        yield line + "\n"
+    'version', r->'version', 'published_at', r->'published_at')::text"""

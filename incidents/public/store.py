@@ -1,0 +1,98 @@
+"""The one writer of the public read model (``PublicRecord``).
+
+``refresh(ids)`` rebuilds the rows of some incidents from their current state: for each
+chunk of ids, one DELETE and one INSERT ... SELECT that builds every column at once (the
+record, its list row, its CSV line, the filter columns, the search documents). A row is
+made only for a published incident, so a record that stopped being public simply has
+none. Every service calls it once, at the end of its transaction (``moderation.transition``,
+``records.touch``, the import); nothing else writes the table. The kept counts follow
+through triggers on the table, and the public version (the response cache's key) advances
+in the same transaction whenever a public row was written or removed, and only then.
+
+The rows are deleted and inserted rather than upserted: one statement trigger each for the
+kept counts, where an upsert fires the insert and both update triggers.
+"""
+
+import json
+from collections.abc import Iterator
+from itertools import islice
+
+from django.db import connection, transaction
+
+from .csv_sql import LINES_SQL
+from .record_sql import RECORDS_SQL, SUMMARY_SQL
+
+# The search document: the incident's full-text vector (records.SEARCH_VECTOR_SQL, over title,
+# narrative, citations and preserved copies), and the title alone, which ranks matches.
+BUILD_SQL = f"""
+INSERT INTO incidents_publicrecord (
+    incident_id, public_id, published_at, incident_date, year, country, region, identification_mode, error_type,
+    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types,
+    document, headline, record, summary, csv_line)
+SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
+    i.identification_mode, i.error_type, i.affected_minor, parsed.r->>'evidence_level', i.contributing_factors,
+    ARRAY(SELECT DISTINCT l.system_id FROM incidents_incident_systems l WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT l.organization_id FROM incidents_incident_operators l WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT s.vendor_id FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
+          WHERE l.incident_id = i.id AND s.vendor_id IS NOT NULL ORDER BY 1),
+    ARRAY(SELECT DISTINCT s.technology FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
+          WHERE l.incident_id = i.id ORDER BY 1),
+    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
+    i.search_vector, setweight(to_tsvector('english', i.title), 'A'),
+    rec.line, {SUMMARY_SQL}, csv.line
+FROM incidents_incident i
+JOIN ({RECORDS_SQL.replace("%s", "%(ids)s")}) AS rec(id, line) ON rec.id = i.id
+JOIN ({LINES_SQL.replace("%s", "%(ids)s")}) AS csv(id, line) ON csv.id = i.id
+CROSS JOIN LATERAL (SELECT rec.line::jsonb AS r) AS parsed
+WHERE i.id = ANY(%(ids)s) AND i.status = 'published'
+"""
+
+
+def chunks(ids, size: int) -> Iterator[list]:
+    ids = iter(ids)
+    while chunk := list(islice(ids, size)):
+        yield chunk
+
+
+def refresh(incident_ids, chunk_size: int = 1000) -> int:
+    """Rebuild the read model's rows of these incidents: a row for each public one, none for
+    the rest. Return how many rows were written or removed (0 for a draft's change).
+
+    Runs in the caller's transaction (or its own), so no reader sees a row missing."""
+    changed = 0
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for chunk in chunks(dict.fromkeys(incident_ids), chunk_size):
+            cursor.execute("DELETE FROM incidents_publicrecord WHERE incident_id = ANY(%s)", [chunk])
+            changed += cursor.rowcount
+            cursor.execute(BUILD_SQL, {"ids": chunk})
+            changed += cursor.rowcount
+        if changed:
+            advance_public_version(cursor)
+    return changed
+
+
+def advance_public_version(cursor) -> None:
+    """Advance the public version (the response cache key, Last-Modified) in the caller's
+    transaction. Called only where public rows were written; a draft never reaches it."""
+    cursor.execute("INSERT INTO incidents_publicversion (id, number, changed_at) VALUES (1, 1, clock_timestamp()) "
+                   "ON CONFLICT (id) DO UPDATE SET number = incidents_publicversion.number + 1, "
+                   "changed_at = greatest(incidents_publicversion.changed_at, clock_timestamp())")
+
+
+def stored_record(incident_id: int) -> dict | None:
+    """The stored public record of one incident (for its version snapshot), or None."""
+    return stored_records([incident_id]).get(incident_id)
+
+
+def stored_records(incident_ids) -> dict[int, dict]:
+    """The stored public records of these incidents, {id: record}; a non-public one has none."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT incident_id, record FROM incidents_publicrecord WHERE incident_id = ANY(%s)", [list(incident_ids)])
+        return {pk: json.loads(text) for pk, text in cursor.fetchall()}
+
+
+def records_by_id(incident_ids) -> dict[int, str]:
+    """Build the public record text of these public incidents now, without storing it: {id: JSON text}."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECORDS_SQL, [list(incident_ids)])
+        return dict(cursor.fetchall())
