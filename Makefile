@@ -30,6 +30,7 @@ browser:
 
 ## make test: set up, then the whole suite against real PostgreSQL
 test: setup browser
+	@$(VENV)/bin/ruff check --no-cache .
 	@$(PY) -m pytest
 
 ## make bench N=100000: fill a separate database and report latency, throughput and the Datasette comparison

@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "Public API"
 
     def ready(self):
-        from . import openapi  # noqa: F401 - registers the schema extension for the token scheme
+        from . import openapi  # noqa: F401  (app loading) registers the schema extension for the token scheme

@@ -13,8 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from incidents.drafts import flatten_errors as flatten
-from incidents.moderation import (
+from incidents.domain.drafts import flatten_errors as flatten
+from incidents.domain.moderation import (
     Conflict,
     InvalidTransition,
     ModerationError,

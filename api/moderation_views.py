@@ -1,17 +1,18 @@
-"""Moderators' endpoints. Every action calls incidents.moderation; nothing here writes a status."""
+"""Moderators' endpoints: three ViewSets whose @actions run the one table of moderation
+actions (``incidents.domain.actions``), the same calls the desk and the admin make. Nothing
+here writes a status."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from incidents import corrections, duplicates, moderation
-from incidents.choices import OPEN_STATES, Status
-from incidents.public.format import public_record
-from incidents.choices import RequestState
+from incidents.choices import OPEN_STATES, RequestState, Status
+from incidents.domain import actions, corrections, duplicates, moderation
 from incidents.models import CorrectionRequest, Incident, Submission
+from incidents.public.format import public_record
 
 from . import serializers as s
 from .permissions import IsModerator
@@ -55,17 +56,56 @@ def detail_item(submission: Submission) -> dict:
     }
 
 
-class ModeratorView(APIView):
+class ModeratorViewSet(viewsets.GenericViewSet):
     permission_classes = [IsModerator]
+    pagination_class = None
 
 
-@extend_schema(tags=["moderation"], summary="The moderation queue, oldest first",
-               parameters=[OpenApiParameter("state", str, many=True, enum=[x.value for x in Status], description="Default: every open state."),
-                           OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
-                           OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000})],
-               responses={200: s.ModerationItem(many=True), **MOD_ERRORS})
-class Queue(ModeratorView):
-    def get(self, request):
+def _result(incident):
+    result = {"status": incident.status, "public_id": incident.public_id, "version": incident.version}
+    if hasattr(incident, "redacted_fields"):
+        result["changed_fields"] = incident.redacted_fields
+    return result
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# Each API action's input (validated here); the action itself is the one of the same name in
+# incidents.domain.actions.ACTIONS.
+SUBMISSION_ACTIONS = {"claim": s.EmptyInput, "release": s.EmptyInput, "request_changes": s.MessageInput, "publish": s.PublishInput,
+                      "reject": s.ReasonInput}
+INCIDENT_ACTIONS = {"redact": s.RedactInput, "merge": s.MergeInput, "withdraw": s.ReasonInput, "correct": s.CorrectInput}
+
+
+def _moderation_action(name, input_class, summary, operation_id, target):
+    """An @action running ``actions.perform(name, …)`` on the incident ``target(obj)``."""
+
+    def run(self, request, **kwargs):
+        return Response(_result(actions.perform(name, target(self.get_object()), request.user, _valid(input_class, request))))
+
+    run.__name__ = name  # before @action, which records the method's name
+    run = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"))(run)
+    return extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS}, summary=summary,
+                         operation_id=operation_id)(run)
+
+
+class SubmissionViewSet(ModeratorViewSet):
+    """The moderation queue, one submission, and the actions on a submission."""
+
+    queryset = Submission.objects.select_related("incident__claimed_by")
+    serializer_class = s.ModerationItem
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(tags=["moderation"], summary="The moderation queue, oldest first",
+                   parameters=[OpenApiParameter("state", str, many=True, enum=[x.value for x in Status], description="Default: every open state."),
+                               OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
+                               OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000})],
+                   responses={200: s.ModerationItem(many=True), **MOD_ERRORS}, operation_id="moderation_submissions_list")
+    def list(self, request):
         states = [v for x in request.query_params.getlist("state") for v in x.split(",") if v] or list(OPEN_STATES)
         bad = [x for x in states if x not in Status.values]
         if bad:
@@ -82,91 +122,33 @@ class Queue(ModeratorView):
                 raise ValueError
         except ValueError:
             raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None
-        rows = (Submission.objects.filter(incident__status__in=states).select_related("incident__claimed_by")
-                .prefetch_related("incident__proposed_names").order_by("created_at", "id")[offset:offset + limit])
+        rows = (self.get_queryset().filter(incident__status__in=states).prefetch_related("incident__proposed_names")
+                .order_by("created_at", "id")[offset:offset + limit])
         return Response([queue_item(x) for x in rows])
 
-
-@extend_schema(tags=["moderation"], summary="One submission: as sent, what would be published, and its history",
-               responses={200: s.ModerationDetail, **MOD_ERRORS})
-class QueueDetail(ModeratorView):
-    def get(self, request, pk):
-        return Response(detail_item(get_object_or_404(Submission.objects.select_related("incident__claimed_by"), pk=pk)))
+    @extend_schema(tags=["moderation"], summary="One submission: as sent, what would be published, and its history",
+                   responses={200: s.ModerationDetail, **MOD_ERRORS}, operation_id="moderation_submissions_retrieve")
+    def retrieve(self, request, pk=None):
+        return Response(detail_item(self.get_object()))
 
 
-def _result(incident):
-    result = {"status": incident.status, "public_id": incident.public_id, "version": incident.version}
-    if hasattr(incident, "redacted_fields"):
-        result["changed_fields"] = incident.redacted_fields
-    return result
+for _name, _input in SUBMISSION_ACTIONS.items():
+    setattr(SubmissionViewSet, _name, _moderation_action(
+        _name, _input, f"{_name.replace('_', ' ').capitalize()} a submission", f"moderation_submission_{_name}", lambda sub: sub.incident))
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+class IncidentActionViewSet(ModeratorViewSet):
+    """The actions on a published (or once published) incident, by its public id."""
+
+    queryset = Incident.objects.filter(~Q(public_id=None))
+    serializer_class = s.ActionResult
+    lookup_field = "public_id"
+    lookup_value_regex = r"[A-Za-z]{2,5}-\d{4}-\d{4,}"
 
 
-SUBMISSION_ACTIONS = {
-    "claim": (s.EmptyInput, lambda i, u, d: moderation.claim(i, u, expected_status=d.get("expected_status"))),
-    "release": (s.EmptyInput, lambda i, u, d: moderation.release(i, u, expected_status=d.get("expected_status"))),
-    "request-changes": (s.MessageInput, lambda i, u, d: moderation.request_changes(i, u, d["message"], expected_status=d.get("expected_status"))),
-    "publish": (s.PublishInput, lambda i, u, d: moderation.publish(i, u, proposed=d.get("proposed"), note=d.get("note", ""), expected_status=d.get("expected_status"))),
-    "reject": (s.ReasonInput, lambda i, u, d: moderation.reject(i, u, d["reason"], expected_status=d.get("expected_status"))),
-}
-
-
-def _correct(incident, user, data):
-    return moderation.correct(incident, user, data["changes"], data["note"])
-
-
-def _merge(incident, user, data):
-    into = Incident.objects.filter(public_id=data["into"]).first()
-    if into is None:
-        raise ValidationError({"into": [f"No incident {data['into']}."]})
-    return moderation.merge(incident, user, into=into, reason=data.get("reason", ""))
-
-
-def _redact(incident, user, data):
-    incident = moderation.redact(incident, user, data["note"], remove=data.get("remove"), changes=data.get("changes"))
-    return incident
-
-
-INCIDENT_ACTIONS = {
-    "redact": (s.RedactInput, _redact),
-    "merge": (s.MergeInput, _merge),
-    "withdraw": (s.ReasonInput, lambda i, u, d: moderation.withdraw(i, u, d["reason"], expected_status=d.get("expected_status"))),
-    "correct": (s.CorrectInput, _correct),
-}
-
-
-def submission_action_view(action):
-    input_class, call = SUBMISSION_ACTIONS[action]
-
-    class SubmissionAction(ModeratorView):
-        @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
-                       summary=f"{action.replace('-', ' ').capitalize()} a submission",
-                       operation_id=f"moderation_submission_{action.replace('-', '_')}")
-        def post(self, request, pk):
-            submission = get_object_or_404(Submission, pk=pk)
-            return Response(_result(call(submission.incident, request.user, _valid(input_class, request))))
-
-    SubmissionAction.__name__ = f"Submission{action.title().replace('-', '')}"
-    return SubmissionAction.as_view()
-
-
-def incident_action_view(action):
-    input_class, call = INCIDENT_ACTIONS[action]
-
-    class IncidentAction(ModeratorView):
-        @extend_schema(tags=["moderation"], request=input_class, responses={200: s.ActionResult, **MOD_ERRORS},
-                       summary=f"{action.capitalize()} a published incident", operation_id=f"moderation_incident_{action}")
-        def post(self, request, public_id):
-            incident = get_object_or_404(Incident.objects.filter(~Q(public_id=None)), public_id=public_id)
-            return Response(_result(call(incident, request.user, _valid(input_class, request))))
-
-    IncidentAction.__name__ = f"Incident{action.title()}"
-    return IncidentAction.as_view()
+for _name, _input in INCIDENT_ACTIONS.items():
+    setattr(IncidentActionViewSet, _name, _moderation_action(
+        _name, _input, f"{_name.capitalize()} a published incident", f"moderation_incident_{_name}", lambda incident: incident))
 
 
 def request_item(req: CorrectionRequest) -> dict:
@@ -175,37 +157,43 @@ def request_item(req: CorrectionRequest) -> dict:
             "state": req.state, "decision": req.decision, "resulting_version": req.resulting_version}
 
 
-@extend_schema(tags=["moderation"], summary="Correction and removal requests, oldest first",
-               parameters=[OpenApiParameter("state", str, enum=[x.value for x in RequestState], description="Default: open.")],
-               responses={200: s.CorrectionRequestOut(many=True), **MOD_ERRORS})
-class CorrectionRequests(ModeratorView):
-    def get(self, request):
-        state = request.query_params.get("state") or RequestState.OPEN
-        if state not in RequestState.values:
-            raise ValidationError({"state": [f"Unknown state {state!r}; use one of {', '.join(RequestState.values)}."]})
-        rows = CorrectionRequest.objects.filter(state=state).select_related("incident").order_by("created_at", "id")[:500]
-        return Response([request_item(r) for r in rows])
-
-
 def _decided(req, incident_version):
     req.refresh_from_db()
     return {"id": req.pk, "state": req.state, "public_id": req.incident.public_id, "version": incident_version}
 
 
-@extend_schema(tags=["moderation"], request=s.AcceptInput, responses={200: s.RequestDecision, **MOD_ERRORS},
-               summary="Accept a request: a new public version (a redaction for a removal request) with its note")
-class AcceptCorrectionRequest(ModeratorView):
-    def post(self, request, pk):
-        req = get_object_or_404(CorrectionRequest.objects.select_related("incident"), pk=pk)
+class CorrectionRequestViewSet(ModeratorViewSet):
+    """Correction and removal requests from the public, and the moderator's decision on each."""
+
+    queryset = CorrectionRequest.objects.select_related("incident")
+    serializer_class = s.CorrectionRequestOut
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(tags=["moderation"], summary="Correction and removal requests, oldest first",
+                   parameters=[OpenApiParameter("state", str, enum=[x.value for x in RequestState], description="Default: open.")],
+                   responses={200: s.CorrectionRequestOut(many=True), **MOD_ERRORS}, operation_id="moderation_corrections_list")
+    def list(self, request):
+        state = request.query_params.get("state") or RequestState.OPEN
+        if state not in RequestState.values:
+            raise ValidationError({"state": [f"Unknown state {state!r}; use one of {', '.join(RequestState.values)}."]})
+        rows = self.get_queryset().filter(state=state).order_by("created_at", "id")[:500]
+        return Response([request_item(r) for r in rows])
+
+    @extend_schema(tags=["moderation"], request=s.AcceptInput, responses={200: s.RequestDecision, **MOD_ERRORS},
+                   summary="Accept a request: a new public version (a redaction for a removal request) with its note",
+                   operation_id="moderation_corrections_accept_create")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        req = self.get_object()
         data = _valid(s.AcceptInput, request)
         incident = corrections.accept(req, request.user, data.get("changes") or {}, data["note"], remove=data.get("remove"))
         return Response(_decided(req, incident.version))
 
-
-@extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: s.RequestDecision, **MOD_ERRORS},
-               summary="Decline a request with a reason (sent to the requester when they gave an address)")
-class DeclineCorrectionRequest(ModeratorView):
-    def post(self, request, pk):
-        req = get_object_or_404(CorrectionRequest.objects.select_related("incident"), pk=pk)
+    @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: s.RequestDecision, **MOD_ERRORS},
+                   summary="Decline a request with a reason (sent to the requester when they gave an address)",
+                   operation_id="moderation_corrections_decline_create")
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        req = self.get_object()
         corrections.decline(req, request.user, _valid(s.ReasonInput, request)["reason"])
         return Response(_decided(req, req.incident.version))

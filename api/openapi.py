@@ -8,7 +8,7 @@ import django_filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter
 
-from incidents.filters import IncidentFilter, StrictBooleanFilter, ValuesFilter
+from incidents.public.filters import IncidentFilter, StrictBooleanFilter, ValuesFilter
 
 from .pagination import MAX_PAGE_SIZE
 

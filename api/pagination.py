@@ -4,8 +4,11 @@ from urllib.parse import urlencode
 
 from rest_framework.exceptions import ValidationError
 
-from incidents import pagination
-from incidents.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE  # noqa: F401 (re-exported for the schema)
+from incidents.public import pagination
+from incidents.public.pagination import (  # noqa: F401 (re-exported for the schema)
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+)
 
 
 def paginate(queryset, request, **options):

@@ -2,7 +2,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from incidents.drafts import MAX_JSON_DEPTH, within_depth
+from incidents.domain.drafts import MAX_JSON_DEPTH, within_depth
 
 from .exceptions import PayloadTooLarge
 

@@ -1,6 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from incidents.moderation import is_moderator
+from incidents.domain.moderation import is_moderator
 
 
 class IsModerator(BasePermission):

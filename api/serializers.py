@@ -9,8 +9,11 @@ data cannot drift apart silently (schemathesis checks the responses against it).
 from rest_framework import serializers
 
 from incidents import choices
+from incidents.domain.submissions import (
+    SubmissionSerializer,  # noqa: F401 - re-exported for the schema
+)
 from incidents.evidence import EvidenceLevel
-from incidents.services import SubmissionSerializer  # noqa: F401 - re-exported for the schema
+from incidents.public.selectors import record_of
 
 
 class Ref(serializers.Serializer):
@@ -127,8 +130,6 @@ class IncidentRecord(serializers.Serializer):
     html_url = serializers.URLField()
 
     def to_representation(self, instance):
-        from incidents.selectors import record_of
-
         data = record_of(instance)
         request = self.context["request"]
         data["history_url"] = request.build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/history/")

@@ -1,10 +1,16 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from incidents.public_cache import cached_public
+from incidents.public.cache import cached_public
 
 from . import moderation_views as mod
 from . import views
+
+moderation = SimpleRouter()
+moderation.register("moderation/submissions", mod.SubmissionViewSet, basename="moderation-submission")
+moderation.register("moderation/incidents", mod.IncidentActionViewSet, basename="moderation-incident")
+moderation.register("moderation/corrections", mod.CorrectionRequestViewSet, basename="moderation-correction")
 
 PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 
@@ -25,13 +31,7 @@ v1 = [
     re_path(rf"^incidents/{PUBLIC_ID}/corrections/$", views.CorrectionRequestCreate.as_view(), name="correction-create"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
-    path("moderation/submissions/", mod.Queue.as_view(), name="moderation-queue"),
-    path("moderation/submissions/<int:pk>/", mod.QueueDetail.as_view(), name="moderation-detail"),
-    *[path(f"moderation/submissions/<int:pk>/{a}/", mod.submission_action_view(a), name=f"moderation-{a}") for a in mod.SUBMISSION_ACTIONS],
-    path("moderation/corrections/", mod.CorrectionRequests.as_view(), name="moderation-corrections"),
-    path("moderation/corrections/<int:pk>/accept/", mod.AcceptCorrectionRequest.as_view(), name="moderation-correction-accept"),
-    path("moderation/corrections/<int:pk>/decline/", mod.DeclineCorrectionRequest.as_view(), name="moderation-correction-decline"),
-    *[re_path(rf"^moderation/incidents/{PUBLIC_ID}/{a}/$", mod.incident_action_view(a), name=f"moderation-incident-{a}") for a in mod.INCIDENT_ACTIONS],
+    *moderation.urls,
 ]
 
 app_name = "api"

@@ -20,9 +20,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents import corrections, exports, public_cache, selectors, services
-from incidents.filters import IncidentFilter
+from incidents.domain import corrections
+from incidents.domain import submissions as services
+from incidents.interchange import exports
 from incidents.models import Incident, Submission
+from incidents.public import cache as public_cache
+from incidents.public import selectors
+from incidents.public.filters import IncidentFilter
 
 from . import serializers as s
 from .exceptions import Gone, error_body

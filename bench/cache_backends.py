@@ -58,7 +58,7 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("loaddemo", verbosity=0)
-    print(f"| backend | cached page hit, median / p95 ms | refused submission (limit counter), median / p95 ms |\n| --- | --- | --- |")
+    print("| backend | cached page hit, median / p95 ms | refused submission (limit counter), median / p95 ms |\n| --- | --- | --- |")
     for label, config in BACKENDS.items():
         with override_settings(CACHES={"default": config}, PUBLIC_CACHE_SECONDS=60):
             caches["default"].clear()

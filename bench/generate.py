@@ -76,8 +76,8 @@ def records(count: int, seed: int = 7):
     system_weights, operator_weights = _zipf_weights(len(systems)), _zipf_weights(len(operators), 0.9)
     vocabulary = _vocabulary(rng)
     vocab_weights = _zipf_weights(len(vocabulary), 1.0)
-    start = datetime.datetime(2019, 1, 1, tzinfo=datetime.timezone.utc)
-    span = (datetime.datetime(2026, 10, 1, tzinfo=datetime.timezone.utc) - start).total_seconds()
+    start = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
+    span = (datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC) - start).total_seconds()
     for n in range(count):
         published = start + datetime.timedelta(seconds=span * n / count + rng.random())
         incident_date = (published - datetime.timedelta(days=rng.randint(5, 900))).date()

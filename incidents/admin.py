@@ -9,8 +9,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from . import drafts, moderation, records
 from .choices import OPEN_STATES, Status
+from .domain import actions, drafts, moderation, records
+from .domain.records import SCALAR_FIELDS
 from .models import (
     Incident,
     IncidentSource,
@@ -23,7 +24,6 @@ from .models import (
     Submission,
     System,
 )
-from .records import SCALAR_FIELDS
 
 
 class ReadOnlyInline:
@@ -155,12 +155,17 @@ def _run(modeladmin, request, queryset, label, call):
         modeladmin.message_user(request, f"{label}: {done} record(s).", messages.SUCCESS)
 
 
-def _reason_action(action_name, label, service):
+def _reason_action(action_name):
+    """An admin action asking for a reason (the message, for a change request), run through ``actions.perform``."""
+    label = actions.ACTIONS[action_name].label
+
     def action(modeladmin, request, queryset):
         if "apply" in request.POST:
             form = ReasonForm(request.POST)
             if form.is_valid():
-                _run(modeladmin, request, queryset, label, lambda i: service(i, request.user, form.cleaned_data["reason"]))
+                text = form.cleaned_data["reason"]
+                _run(modeladmin, request, queryset, label,
+                     lambda i: actions.perform(action_name, i, request.user, {"reason": text, "message": text}))
                 return None
         else:
             form = ReasonForm()
@@ -186,22 +191,20 @@ class IncidentAdmin(admin.ModelAdmin):
     list_select_related = True
     actions = [
         "claim", "release", "publish",
-        _reason_action("request_changes", "Request changes from the submitter", moderation.request_changes),
-        _reason_action("reject", "Reject", moderation.reject),
-        _reason_action("withdraw", "Withdraw from public view", moderation.withdraw),
+        _reason_action("request_changes"), _reason_action("reject"), _reason_action("withdraw"),
     ]
 
     @admin.action(description="Claim for review")
     def claim(self, request, queryset):
-        _run(self, request, queryset, "Claimed", lambda i: moderation.claim(i, request.user))
+        _run(self, request, queryset, "Claimed", lambda i: actions.perform("claim", i, request.user))
 
     @admin.action(description="Release back to the queue")
     def release(self, request, queryset):
-        _run(self, request, queryset, "Released", lambda i: moderation.release(i, request.user))
+        _run(self, request, queryset, "Released", lambda i: actions.perform("release", i, request.user))
 
     @admin.action(description="Publish (records without undecided proposed names)")
     def publish(self, request, queryset):
-        _run(self, request, queryset, "Published", lambda i: moderation.publish(i, request.user))
+        _run(self, request, queryset, "Published", lambda i: actions.perform("publish", i, request.user))
 
     def has_delete_permission(self, request, obj=None):
         return False  # incidents are never deleted: withdraw or merge instead

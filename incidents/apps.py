@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IncidentsConfig(AppConfig):
@@ -7,9 +8,9 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from . import public_cache  # noqa: F401 - connects the signals that keep cached pages honest
-        from .rebuild import after_migrate
+        # Imported here, not at the top: app loading must finish (models ready) first.
+        from .domain import receivers  # noqa: F401  (app loading) keeps public records current when what they show changes
+        from .preservation import queue  # noqa: F401  (app loading) preserves every new source
+        from .public.rebuild import after_migrate  # (app loading) fills what migrations left empty
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="incidents-rebuild-public")

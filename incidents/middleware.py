@@ -1,4 +1,11 @@
-"""Headers that keep pages from talking to anyone but the registry."""
+"""Headers that keep pages from talking to anyone but the registry, and the 503 answer
+when the database is unavailable."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -39,8 +46,6 @@ class PrivacyHeadersMiddleware:
 
 
 def _logged_in(request) -> bool:
-    from django.db import DatabaseError
-
     user = getattr(request, "user", None)
     try:
         return user is not None and user.is_authenticated
@@ -66,19 +71,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         return unavailable(request, exception)
 
 
 def unavailable(request, exception=None):
-    import logging
-
-    from django.conf import settings
-    from django.http import HttpResponse, JsonResponse
-
     cause = getattr(exception, "__cause__", None)
     timed_out = getattr(cause, "sqlstate", None) in TIMEOUT_STATES
     logging.getLogger("registry.database").warning("503 for %s %s: %s", request.method, request.path.split("/status/")[0],
@@ -86,7 +84,7 @@ def unavailable(request, exception=None):
     message = ("The registry is busy: a database wait took too long. Nothing was changed; try again in a moment."
                if timed_out else "The registry's database is unavailable. Nothing was changed; try again in a moment.")
     if request.path.startswith("/api/"):
-        from api.exceptions import error_body
+        from api.exceptions import error_body  # (cycle) DRF's settings import api.parsers, which imports api.exceptions
 
         response = JsonResponse(error_body(503, "timeout" if timed_out else "unavailable", message), status=503)
     else:

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from . import preservation, retention
+from .domain import retention
+from .preservation import capture as preservation
 
 
 @task()

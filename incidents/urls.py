@@ -1,9 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from . import feeds
-from .public_cache import cached_public
-from .views import corrections, desk, health, mfa, public, submission, tokens
+from .public.cache import cached_public
+from .views import corrections, desk, feeds, health, mfa, public, submission, tokens
 
 app_name = "incidents"
 

@@ -16,6 +16,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 from django.utils.timezone import now as tz_now
 
+
 class PostgresCache(DatabaseCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)

@@ -125,7 +125,7 @@ WSGI_APPLICATION = "registry.wsgi.application"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    from registry.embedded_db import embedded_database
+    from .embedded_db import embedded_database
 
     DATABASES = {"default": embedded_database(BASE_DIR)}
     DATABASES["default"]["CONN_MAX_AGE"] = 60

@@ -3,6 +3,28 @@ import pytest
 from tests.factories import make_moderator
 
 
+# The three standing actors: an anonymous visitor, a submitter holding a status token, a moderator.
+
+
+@pytest.fixture
+def visitor():
+    """The public, anonymous: no session, no token."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def submitter(db):
+    """Someone who sent a case: their incident, submission, token and status page address."""
+    from types import SimpleNamespace
+
+    from tests.factories import submit
+
+    incident, submission, token = submit()
+    return SimpleNamespace(incident=incident, submission=submission, token=token, status_url=f"/submissions/status/{token}/")
+
+
 @pytest.fixture
 def moderator(db):
     return make_moderator(username="mod-ada")

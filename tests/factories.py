@@ -6,7 +6,8 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from incidents import moderation, services
+from incidents.domain import moderation
+from incidents.domain import submissions as services
 from incidents.management.commands.createmoderator import moderators_group
 from incidents.models import Organization, System
 

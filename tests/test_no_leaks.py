@@ -9,7 +9,7 @@ searches aimed at the markers, must answer without any marker.
 import pytest
 from rest_framework.test import APIClient
 
-from incidents import moderation
+from incidents.domain import moderation
 from tests.factories import OrganizationFactory, SystemFactory, publish_new, submit
 
 pytestmark = pytest.mark.django_db

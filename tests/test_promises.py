@@ -26,10 +26,18 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
-from incidents import moderation, services
 from incidents.choices import Status
+from incidents.domain import moderation
+from incidents.domain import submissions as services
 from incidents.models import Incident
 from tests.factories import make_moderator
 from tests.incidents.test_facts import _facts_equal_records, _kept_equal_counted

@@ -4,9 +4,9 @@ never shared with logged-in moderators or token clients."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from api.models import ApiToken
 
-from incidents import moderation
+from api.models import ApiToken
+from incidents.domain import moderation
 from incidents.models import System
 from tests.factories import publish_new
 

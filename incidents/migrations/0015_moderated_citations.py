@@ -18,7 +18,6 @@ Literal SQL only: migrations never import the app's code.
 
 from django.db import migrations, models
 
-
 COPY_CITATIONS = """
 UPDATE incidents_incidentsource l SET title = s.title, publisher = s.publisher, published_date = s.published_date,
     date_precision = s.date_precision, language = s.language, source_type = s.source_type

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from .csv_sql import LINES_SQL
 from .record_sql import RECORDS_SQL, SUMMARY_SQL
 
-# The search document: the incident's full-text vector (records.SEARCH_VECTOR_SQL, over title,
+# The search document: the incident's full-text vector (public.search.SEARCH_VECTOR_SQL, over title,
 # narrative, citations and preserved copies), and the title alone, which ranks matches.
 BUILD_SQL = f"""
 INSERT INTO incidents_publicrecord (

@@ -7,10 +7,11 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import ScopedRateThrottle
 
-from .. import corrections, selectors
 from ..choices import RequestKind, RequestState, SubmitterRole
-from ..drafts import flatten_errors
+from ..domain import corrections
+from ..domain.drafts import flatten_errors
 from ..models import CorrectionRequest
+from ..public import selectors
 from .desk import _act, moderator_required
 from .public import _not_public
 

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from .. import drafts, duplicates, moderation
 from ..choices import OPEN_STATES, Status
-from ..public.format import public_record
+from ..domain import actions, drafts, duplicates, moderation
 from ..models import Incident, Submission, System
+from ..public.format import public_record
 
 QUEUE_LIMIT = 200
 
@@ -73,15 +73,22 @@ def _act(request, call):
     return False
 
 
-SUBMISSION_ACTIONS = {
-    "claim": lambda i, u, p, e: moderation.claim(i, u, expected_status=e),
-    "release": lambda i, u, p, e: moderation.release(i, u, expected_status=e),
-    "request_changes": lambda i, u, p, e: moderation.request_changes(i, u, p.get("message", ""), expected_status=e),
-    "reject": lambda i, u, p, e: moderation.reject(i, u, p.get("reason", ""), expected_status=e),
-    "publish": lambda i, u, p, e: moderation.publish(
-        i, u, note=p.get("note", ""), expected_status=e,
-        proposed={key[len("proposed:"):]: value for key, value in p.items() if key.startswith("proposed:") and value} or None),
-}
+def _action_data(post) -> dict:
+    """The moderation action's data (``actions.perform``) from a desk form."""
+    data = {key: post.get(key, "") for key in ("message", "reason", "note", "into") if key in post}
+    data["expected_status"] = post.get("expected_status") or None
+    proposed = {key[len("proposed:"):]: value for key, value in post.items() if key.startswith("proposed:") and value}
+    if proposed:
+        data["proposed"] = proposed
+    if "remove" in post:
+        data["remove"] = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
+    if "changes" in post:
+        data["changes"] = drafts.parse_json_object(post.get("changes"), "changes")
+    return data
+
+
+SUBMISSION_ACTIONS = {name for name, action in actions.ACTIONS.items() if not action.on_published}
+INCIDENT_ACTIONS = {name for name, action in actions.ACTIONS.items() if action.on_published}
 
 
 @moderator_required
@@ -93,7 +100,7 @@ def review(request, pk):
         action = request.POST.get("action", "")
         if action not in SUBMISSION_ACTIONS:
             messages.error(request, f"Unknown action {action!r}.")
-        elif _act(request, lambda: SUBMISSION_ACTIONS[action](incident, request.user, request.POST, request.POST.get("expected_status") or None)):
+        elif _act(request, lambda: actions.perform(action, incident, request.user, _action_data(request.POST))):
             incident.refresh_from_db()
             done = {"publish": f"Published as {incident.public_id}.", "claim": "You are reviewing this record."}.get(action, "Done.")
             messages.success(request, done)
@@ -125,22 +132,9 @@ def incident_desk(request, public_id):
 @require_POST
 def incident_action(request, public_id):
     incident = get_object_or_404(Incident, public_id=public_id)
-    action, post = request.POST.get("action", ""), request.POST
-    if action == "withdraw":
-        _act(request, lambda: moderation.withdraw(incident, request.user, post.get("reason", ""), expected_status=post.get("expected_status") or None))
-    elif action == "merge":
-        into = Incident.objects.filter(public_id=post.get("into", "").strip()).first()
-        if into is None:
-            messages.error(request, f"Not done: no incident {post.get('into', '')!r}.")
-        else:
-            _act(request, lambda: moderation.merge(incident, request.user, into=into, reason=post.get("reason", "")))
-    elif action == "correct":
-        _act(request, lambda: moderation.correct(incident, request.user, drafts.parse_json_object(post.get("changes"), "changes"),
-                                                 post.get("note", "")))
-    elif action == "redact":
-        remove = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
-        if _act(request, lambda: moderation.redact(incident, request.user, post.get("note", ""), remove=remove)):
-            messages.success(request, "Removed from the record, its citations and its history.")
-    else:
+    action = request.POST.get("action", "")
+    if action not in INCIDENT_ACTIONS:
         messages.error(request, f"Unknown action {action!r}.")
+    elif _act(request, lambda: actions.perform(action, incident, request.user, _action_data(request.POST))) and action == "redact":
+        messages.success(request, "Removed from the record, its citations and its history.")
     return redirect("incidents:desk-incident", public_id=public_id)

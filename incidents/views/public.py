@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import charts, selectors
 from ..choices import (
     ContributingFactor,
     ErrorType,
@@ -16,11 +15,13 @@ from ..choices import (
     SourceType,
     Technology,
 )
-from ..drafts import country_name
-from ..evidence import EvidenceLevel
+from ..countries import country_name
+from ..evidence import OFFICIAL, REPORTED, TESTIMONY, EvidenceLevel
+from ..public import selectors
 from ..public.counts import tag
-from ..filters import IncidentFilter
-from ..pagination import PageError, paginate
+from ..public.filters import IncidentFilter
+from ..public.pagination import PageError, paginate
+from . import charts
 
 PAGE_SIZE = 25
 # Facets shown beside the list: (query parameter, selectors.counts_by group, heading).
@@ -232,8 +233,6 @@ def stats(request):
 
 @require_safe
 def methods(request):
-    from ..evidence import OFFICIAL, REPORTED, TESTIMONY
-
     label = lambda types: ", ".join(sorted(SourceType(t).label.lower() for t in types))  # noqa: E731
     return render(request, "incidents/methods.html", {"official": label(OFFICIAL), "reported": label(REPORTED), "testimony": label(TESTIMONY)})
 

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import ScopedRateThrottle
 
-from .. import selectors, services, submission_form
 from ..choices import Status
-from ..drafts import flatten_errors
+from ..domain import submissions as services
+from ..domain.drafts import flatten_errors
 from ..models import Submission
+from ..public import selectors
+from . import forms as submission_form
 
 
 class _SubmissionScope:

@@ -1,9 +1,9 @@
 """Moderators' endpoints: token auth, the queue, and every transition through incidents.moderation."""
 
 import pytest
-from api.models import ApiToken
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
 from incidents.models import Incident, ModerationEvent, System
 from tests.factories import SystemFactory, UserFactory, payload, publish_new, submit
 
@@ -113,7 +113,7 @@ def test_a_stale_expected_status_or_anothers_claim_is_a_409(mod_client, other_mo
     incident, submission, _ = submit()
     stale = mod_client.post(_url(submission, "claim"), {"expected_status": "changes_requested"}, format="json")
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
-    from incidents import moderation
+    from incidents.domain import moderation
 
     moderation.claim(incident, other_moderator)
     taken = mod_client.post(_url(submission, "publish"), {}, format="json")

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import moderation
+from incidents.domain import moderation
 from tests.factories import OrganizationFactory, SystemFactory, publish_new
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ def test_stats_over_a_filtered_set(client, world):
 
 
 def test_csv_export_streams_the_filtered_set_with_a_documented_header(client, world):
-    from incidents.exports import CSV_HEADER
+    from incidents.interchange.exports import CSV_HEADER
 
     response = client.get("/api/v1/incidents/export.csv?country=US")
     assert response.status_code == 200 and response.streaming
@@ -252,7 +252,7 @@ def test_csv_rows_say_what_the_records_say_in_the_list_order(client, world):
 
 
 def test_csv_quotes_what_needs_quoting(client, moderator, world):
-    from incidents.exports import CSV_HEADER
+    from incidents.interchange.exports import CSV_HEADER
 
     awkward = publish_new(moderator, title='He said "no", twice\nand left', narrative="Commas, quotes and a line break in the title.",
                           region="")

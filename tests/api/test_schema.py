@@ -11,11 +11,15 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 from django.core import signals
 from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    ignored_auth,
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from registry.wsgi import application
 from tests.factories import publish_new

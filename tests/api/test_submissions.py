@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from incidents import moderation
+from incidents.domain import moderation
 from incidents.models import Incident, ModerationEvent, ProposedName, Source, Submission
 from tests.factories import SystemFactory, payload
 

@@ -4,10 +4,15 @@ import re
 from pathlib import Path
 
 import pytest
-
 from django.contrib.auth import get_user_model
 
-from tests.factories import OrganizationFactory, SystemFactory, make_moderator, publish_new, totp_code
+from tests.factories import (
+    OrganizationFactory,
+    SystemFactory,
+    make_moderator,
+    publish_new,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

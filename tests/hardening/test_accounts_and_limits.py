@@ -6,9 +6,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from api.models import ApiToken
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
 from tests.factories import payload, submit
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticToken
-from api.models import ApiToken
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
 from tests.factories import make_moderator, totp_code
 
 pytestmark = pytest.mark.django_db

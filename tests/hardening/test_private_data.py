@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from incidents import corrections, moderation, retention
+from incidents.domain import corrections, moderation, retention
 from incidents.models import CorrectionRequest, ModerationEvent, Submission
 from registry.logs import MaskSecrets, QuietConsoleBackend, mask
 from tests.factories import publish_new, submit

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 from django.db import connection
-from api.models import ApiToken
 
+from api.models import ApiToken
 from tests.factories import make_moderator, publish_new, submit
 from tests.servers import Server
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from incidents import moderation, records
+from incidents.domain import moderation, records
 from incidents.models import Source, SourceCapture
 from tests.factories import publish_new
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connections
 
-from incidents import moderation
 from incidents.choices import Action, Status
+from incidents.domain import moderation
 from incidents.models import Incident, ModerationEvent
 from tests.factories import make_moderator, submit
 

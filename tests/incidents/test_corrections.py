@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from incidents import corrections, moderation
 from incidents.choices import RequestState
+from incidents.domain import corrections, moderation
 from incidents.models import CorrectionRequest, IncidentVersion, ModerationEvent
 from tests.factories import publish_new
 

@@ -3,8 +3,14 @@
 import pytest
 from rest_framework.test import APIClient
 
-from incidents import duplicates, moderation
-from tests.factories import OrganizationFactory, SystemFactory, payload, publish_new, submit
+from incidents.domain import duplicates, moderation
+from tests.factories import (
+    OrganizationFactory,
+    SystemFactory,
+    payload,
+    publish_new,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from incidents import moderation
+from incidents.domain import moderation
 from incidents.evidence import level_of
 from tests.factories import publish_new
 

@@ -8,12 +8,13 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
-from incidents import moderation, selectors
+from incidents.domain import moderation
 from incidents.evidence import level_of
-from incidents.public.counts import DIMENSIONS, tag
-from incidents.filters import IncidentFilter
-from incidents.pagination import paginate
 from incidents.models import Incident, Organization, PublicRecord, System
+from incidents.public import selectors
+from incidents.public.counts import DIMENSIONS, tag
+from incidents.public.filters import IncidentFilter
+from incidents.public.pagination import paginate
 from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db

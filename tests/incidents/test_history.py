@@ -1,9 +1,15 @@
 """History is append-only in the database, whoever asks."""
 
 import pytest
-from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+from django.db import (
+    IntegrityError,
+    InternalError,
+    ProgrammingError,
+    connection,
+    transaction,
+)
 
-from incidents import moderation
+from incidents.domain import moderation
 from incidents.models import IncidentVersion, ModerationEvent
 from tests.factories import publish_new
 

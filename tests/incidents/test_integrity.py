@@ -9,9 +9,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import moderation, public_cache, services
+from incidents.domain import moderation
+from incidents.domain import submissions as services
+from incidents.models import (
+    Incident,
+    IncidentVersion,
+    ModerationEvent,
+    PublicIdCounter,
+    PublicRecord,
+)
+from incidents.public import cache as public_cache
 from incidents.public import store
-from incidents.models import Incident, IncidentVersion, ModerationEvent, PublicRecord, PublicIdCounter
 from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +166,7 @@ def test_history_rows_are_written_by_one_function():
         text = path.read_text()
         if re.search(r"ModerationEvent\.objects\.(create|bulk_create|get_or_create|update_or_create)|(?<!class )ModerationEvent\(", text):
             writers.append(path.relative_to(root).as_posix())
-    assert writers == ["incidents/moderation.py"]
+    assert writers == ["incidents/domain/moderation.py"]
 
 
 def test_a_private_submission_leaves_the_public_version_and_cache_alone(client, moderator, settings):

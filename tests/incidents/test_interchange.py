@@ -7,11 +7,19 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from incidents import moderation
-from incidents.interchange import ImportError_, import_lines
+from incidents.domain import moderation
+from incidents.interchange.importing import ImportError_, import_lines
+from incidents.models import (
+    Incident,
+    IncidentVersion,
+    ModerationEvent,
+    Organization,
+    Outcome,
+    Source,
+    System,
+)
 from incidents.public.format import iter_records
-from incidents.models import Incident, IncidentVersion, ModerationEvent, Organization, Outcome, Source, System
-from incidents.selectors import public_incidents
+from incidents.public.selectors import public_incidents
 from tests.factories import SystemFactory, publish_new
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +100,7 @@ def test_each_kind_of_bad_line_is_named(line, field):
 
 
 def test_a_failure_while_writing_rolls_back_every_line(monkeypatch):
-    from incidents import interchange
+    from incidents.interchange import importing as interchange
 
     calls = {"n": 0}
     real = interchange._import_batch

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from incidents import moderation
 from incidents.choices import Action, Status
+from incidents.domain import moderation
 from incidents.models import Incident, IncidentVersion, ModerationEvent
 from tests.factories import UserFactory, publish_new, submit
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from incidents import moderation, selectors
+from incidents.domain import moderation
 from incidents.models import Incident
+from incidents.public import selectors
 from tests.factories import publish_new, submit
 
 pytestmark = pytest.mark.django_db

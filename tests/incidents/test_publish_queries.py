@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import moderation
+from incidents.domain import moderation
 from tests.factories import OrganizationFactory, SystemFactory, submit
 
 pytestmark = pytest.mark.django_db

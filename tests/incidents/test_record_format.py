@@ -11,10 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from incidents import choices, moderation
-from incidents.public.format import iter_records
+from incidents import choices
+from incidents.domain import moderation
 from incidents.models import Incident
-from incidents.selectors import public_incidents
+from incidents.public.format import iter_records
+from incidents.public.selectors import public_incidents
 from tests.factories import publish_new
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from incidents import moderation
-from incidents.exports import jsonl_rows
-from incidents.filters import IncidentFilter
+from incidents.domain import moderation
+from incidents.interchange.exports import jsonl_rows
+from incidents.public.filters import IncidentFilter
 from incidents.public.format import iter_records, summary_record
-from incidents.selectors import public_facts, public_incidents
+from incidents.public.selectors import public_facts, public_incidents
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,8 @@ def test_stored_records_follow_every_kind_of_change(varied, moderator):
 
 
 def test_list_rows_come_from_the_stored_record_and_a_missing_row_is_rebuilt(varied):
-    from incidents import rebuild, selectors
     from incidents.models import Incident, PublicRecord
+    from incidents.public import rebuild, selectors
 
     rows = list(selectors.public_facts()[:5])
     before = selectors.summaries(rows)

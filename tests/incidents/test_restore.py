@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from incidents import moderation
+from incidents.domain import moderation
 from incidents.models import Incident, PublicIdCounter
 from tests.factories import publish_new
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from incidents import pagination, selectors
-from incidents.filters import IncidentFilter
 from incidents.models import Incident
+from incidents.public import pagination, selectors
+from incidents.public.filters import IncidentFilter
 from incidents.public.store import refresh as refresh_public_json
 from tests.factories import publish_new
 

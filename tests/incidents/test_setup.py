@@ -32,7 +32,7 @@ def test_no_model_change_is_missing_a_migration():
 @pytest.mark.django_db
 def test_createmoderator_prints_a_token_that_authenticates(capsys):
     from api.models import ApiToken
-    from incidents.moderation import is_moderator
+    from incidents.domain.moderation import is_moderator
 
     call_command("createmoderator", "ada")
     token = capsys.readouterr().out.strip()

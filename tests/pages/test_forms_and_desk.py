@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from incidents import moderation
+from incidents.domain import moderation
 from incidents.models import Incident, Submission
 from tests.factories import SystemFactory, UserFactory, publish_new, submit, totp_code
 

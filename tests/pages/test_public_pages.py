@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents import moderation
+from incidents.domain import moderation
 from tests.factories import OrganizationFactory, SystemFactory, publish_new
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-from incidents import fetcher
-from incidents.fetcher import FetchError, fetch, is_public_address
+from incidents.preservation import fetcher
+from incidents.preservation.fetcher import FetchError, fetch, is_public_address
 
 
 def test_html_page(site, local_allowed):

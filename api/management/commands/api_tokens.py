@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from api.models import ApiToken
+from ...models import ApiToken
 
 
 class Command(BaseCommand):

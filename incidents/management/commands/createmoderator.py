@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from api.models import ApiToken
 
-from incidents import mfa
-from incidents.moderation import MODERATORS_GROUP
+from ... import mfa
+from ...domain.moderation import MODERATORS_GROUP
 
 MODERATOR_MODELS = ["incident", "source", "outcome", "system", "organization", "submission", "moderationevent", "incidentversion", "proposedname"]
 

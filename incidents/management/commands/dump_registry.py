@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from incidents.dumps import dump_lines
-from incidents.progress import Progress
-from incidents.selectors import public_incidents
+from ...interchange.dumps import dump_lines
+from ...interchange.progress import Progress
+from ...public.selectors import public_incidents
 
 
 class Command(BaseCommand):

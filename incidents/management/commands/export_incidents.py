@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from incidents.exports import jsonl_rows
-from incidents.progress import Progress
-from incidents.selectors import public_facts
+from ...interchange.exports import jsonl_rows
+from ...interchange.progress import Progress
+from ...public.selectors import public_facts
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.dumps import RestoreError, is_dump, restore
-from incidents.interchange import ImportError_, import_records, parse_lines
-from incidents.progress import Progress
+from ...interchange.dumps import RestoreError, is_dump, restore
+from ...interchange.importing import ImportError_, import_records, parse_lines
+from ...interchange.progress import Progress
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from incidents.interchange import import_lines
-from incidents.models import Incident
+from ...interchange.importing import import_lines
+from ...models import Incident
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.jsonl"
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from incidents import rebuild
-from incidents.models import Incident
-from incidents.progress import Progress
+from ...interchange.progress import Progress
+from ...models import Incident
+from ...public import rebuild
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ survives a lost database connection (``incidents.worker``).
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
-from incidents import worker
-from incidents.tasks import ensure_check_scheduled, ensure_retention_scheduled
+from ... import worker
+from ...tasks import ensure_check_scheduled, ensure_retention_scheduled
 
 
 class Command(BaseCommand):

@@ -16,16 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ..choices import Action, ProposalKind, Status
+from ..models import Incident, IncidentVersion, ModerationEvent, Organization, System
+from ..public import search, store
 from . import records
-from .public import store
-from .choices import Action, ProposalKind, Status
-from .models import (
-    Incident,
-    IncidentVersion,
-    ModerationEvent,
-    Organization,
-    System,
-)
 
 
 class ModerationError(Exception):
@@ -297,7 +291,7 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
         return {"public_id": locked.public_id, "proposed": applied} if applied else {"public_id": locked.public_id}
 
     def after(locked: Incident, changes):
-        records.refresh_search_vectors([locked.pk])
+        search.refresh_search_vectors([locked.pk])
 
     return transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, after=after, expected_status=expected_status,
                       new_version=lambda record, changes: (note or "First published.", {}))
@@ -359,7 +353,7 @@ def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict
         return diff
 
     def after(locked: Incident, diff):
-        records.refresh_search_vectors([locked.pk])
+        search.refresh_search_vectors([locked.pk])
 
     return transition(incident.pk, Action.CORRECT, actor, reason=note, apply=apply, after=after,
                       new_version=lambda record, diff: (note, diff))
@@ -426,7 +420,7 @@ def redact(incident: Incident, actor, note: str, *, remove=None, changes: dict |
 
     def after(locked: Incident, changes):
         records.scrub_history(locked, texts, REMOVED_TEXT)
-        records.refresh_search_vectors([locked.pk])
+        search.refresh_search_vectors([locked.pk])
 
     def new_version(record, changes):
         return note, {field: [REMOVED, _public_value(record, field)] for field in changes["fields"]}

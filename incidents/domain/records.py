@@ -7,16 +7,23 @@ inside its transaction.
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from .choices import ProposalKind, Status
-from .models import (
+from ..choices import ProposalKind, Status
+from ..models import (
     Incident,
     IncidentSource,
+    IncidentVersion,
+    ModerationEvent,
     Organization,
     Outcome,
     ProposedName,
     Source,
+    Submission,
     System,
 )
+from ..public import store
+from ..public.format import public_record, public_records
+from ..text import lookup_keys, normalize_url
+from .drafts import validate_draft
 
 SCALAR_FIELDS = (
     "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
@@ -28,8 +35,6 @@ AFFECTED_FIELDS = {"count": "affected_count", "has_minor": "affected_minor", "na
 
 def resolve_names(model, names: list[str]) -> tuple[list, list[str]]:
     """Return (known records, unknown names) for slugs, names or aliases, in one query per call."""
-    from .text import lookup_keys
-
     keyed = {name: lookup_keys(name) for name in names}
     all_keys = sorted({k for keys in keyed.values() for k in keys})
     rows = list(model.objects.filter(lookup_keys__overlap=all_keys)) if all_keys else []
@@ -75,17 +80,12 @@ def source_for(row: dict) -> Source:
     An existing source is never changed: what a record says about it is its own citation
     (``IncidentSource``), so one record's draft cannot alter another's published text.
     """
-    from .text import normalize_url
-
     existing = Source.objects.filter(normalized_url=normalize_url(row["url"])).first()
     if existing:
         return existing
     fields = {k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")}
-    source = Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
-    from .preservation import queue
-
-    queue(source.pk)  # fetched by the worker after commit; never blocks the submission
-    return source
+    # A new source is preserved once this transaction commits (preservation.queue).
+    return Source.objects.create(**{k: v for k, v in fields.items() if v is not None})
 
 
 def _set_evidence(incident: Incident, sources: list[dict], outcomes: list[dict] | None) -> None:
@@ -140,8 +140,6 @@ def _plain(value):
 
 def validate_changes(changes: dict) -> dict:
     """Validate draft fields as sent (partial), with the API's and the form's rules."""
-    from .drafts import validate_draft
-
     return validate_draft(changes, partial=True)
 
 
@@ -242,8 +240,6 @@ def scrub_history(incident: Incident, texts: list[str], marker: str) -> None:
     transaction that set ``registry.redaction`` (migration 0015); it is set here, for this
     transaction only, and cleared again at once.
     """
-    from .models import IncidentVersion, ModerationEvent, Submission
-
     pattern, replace = _replacer(texts, marker)
     if pattern is None:
         return
@@ -306,42 +302,13 @@ def move_evidence(duplicate: Incident, canonical: Incident) -> dict:
     return {"moved_sources": moved_sources, "moved_outcomes": moved_outcomes}
 
 
-SEARCH_VECTOR_SQL = """
-UPDATE incidents_incident AS i SET search_vector =
-    setweight(to_tsvector('english', coalesce(i.title, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(i.narrative, '')), 'B')
-    || setweight(to_tsvector('english', coalesce((
-        SELECT string_agg(l.title || ' ' || l.publisher, ' ')
-        FROM incidents_incidentsource l WHERE l.incident_id = i.id), '')), 'C')
-    || setweight(to_tsvector('english', left(coalesce((
-        SELECT string_agg(c.text, ' ')
-        FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id
-        JOIN incidents_sourcecapture c ON c.id = s.preserved_id
-        WHERE l.incident_id = i.id AND i.redacted_at IS NULL), ''), 300000)), 'D')
-WHERE i.id = ANY(%s)
-"""
-
-
-def refresh_search_vectors(incident_ids: list[int]) -> None:
-    """Recompute the full-text vector over title, narrative, source titles and the preserved
-    text of the sources (weight D, capped so the vector stays under PostgreSQL's 1 MB limit).
-    A record with a redaction leaves the preserved text out: an article may name the person."""
-    if incident_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(SEARCH_VECTOR_SQL, [list(incident_ids)])
-
-
 def snapshot(incident: Incident) -> dict:
     """Return the public record as it stands, for the version history."""
-    from .public.format import public_record
-
     return public_record(incident)
 
 
 def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
     """Return {id: public record} for many incidents in a fixed number of queries."""
-    from .public.format import public_records
-
     return public_records(incident_ids)
 
 
@@ -349,7 +316,6 @@ def touch(incident_ids) -> None:
     """Mark records as changed now: a new Last-Modified and ETag, and their read-model rows rebuilt."""
     from django.utils import timezone
 
-    from .public import store
 
     ids = list(incident_ids)
     if ids:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import choices
+from .. import choices
 
 MAX_JSON_DEPTH = 20  # a draft is four levels deep; nothing honest needs twenty
 MAX_SOURCES = 25
@@ -48,11 +48,6 @@ def parse_json_object(text: str, field: str) -> dict:
     if not within_depth(value):
         raise serializers.ValidationError({field: [f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."]})
     return value
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
 
 
 def parse_partial_date(value) -> tuple[datetime.date, str]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 
-from .choices import OPEN_STATES, PUBLIC_STATE
-from .models import Incident
+from ..choices import OPEN_STATES, PUBLIC_STATE
+from ..models import Incident
 
 DATE_WINDOW_DAYS = 31
 WEIGHTS = {"source": 0.6, "person": 0.5, "system_operator_date": 0.35, "wording": 0.3}

@@ -8,7 +8,7 @@ typed in, beside which the page shows it.
 
 import pycountry
 
-from . import choices
+from .. import choices
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type")
 OUTCOME_FIELDS = ("type", "date", "detail", "days", "amount", "currency", "sources")

@@ -9,16 +9,16 @@ import copy
 
 import django_filters
 from django import forms
-from django.http import QueryDict
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
+from django.http import QueryDict
 
-from . import choices
-from .evidence import EvidenceLevel
-from .public.counts import tag
-from .models import Organization, PublicRecord, System
-from .text import lookup_keys
+from .. import choices
+from ..evidence import EvidenceLevel
+from ..models import Organization, PublicRecord, System
+from ..text import lookup_keys
+from .counts import tag
 
 
 class MultipleValueField(forms.Field):

@@ -14,10 +14,9 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from ..choices import OPEN_STATES, Action, RequestState
+from ..models import CorrectionRequest, Submission
 from . import moderation
-from .choices import OPEN_STATES, Action, RequestState
-from .models import CorrectionRequest, Submission
-
 
 FINAL = (Action.PUBLISH, Action.REJECT)
 

@@ -9,6 +9,9 @@ demand by ``manage.py rebuild_public``.
 
 from django.db import connections, transaction
 
+from .search import refresh_search_vectors
+from .store import refresh
+
 STALE_SQL = """
 SELECT i.id FROM incidents_incident i
 WHERE i.status = 'published' AND (i.search_vector IS NULL
@@ -26,9 +29,6 @@ def stale_ids(using: str = "default") -> list[int]:
 
 def rebuild(ids, progress=None, chunk_size: int = 1000) -> int:
     """Rebuild every public copy of these records, one transaction per chunk."""
-    from .public.store import refresh
-    from .records import refresh_search_vectors
-
     ids = list(ids)
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start:start + chunk_size]

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from ..choices import Action, RequestKind, RequestState, SubmitterRole
+from ..models import CorrectionRequest, Incident
 from . import drafts, moderation
-from .choices import Action, RequestKind, RequestState, SubmitterRole
-from .models import CorrectionRequest, Incident
 
 
 class CorrectionRequestIn(drafts.StrictSerializer):

@@ -21,9 +21,12 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
-from . import choices
-from .models import Incident, PublicIdCounter
-from .public import store
+from .. import choices
+from ..domain.moderation import record_events
+from ..models import Incident, PublicIdCounter
+from ..public import store
+from ..public.selectors import history_public, public_incidents
+from .importing import import_records, parse_lines, reserve_ids
 
 DUMP_KIND = "wir-dump"
 DUMP_FORMAT = 1
@@ -40,8 +43,6 @@ def header() -> dict:
 
 def _history(incident_ids) -> dict[int, list[dict]]:
     """The public history of these records, as the history page shows it."""
-    from .selectors import history_public
-
     out = {}
     for incident in Incident.objects.filter(pk__in=incident_ids).only("id", "redacted_at"):
         out[incident.pk] = [{"version": v.number, "at": v.at.isoformat(), "note": v.note, "changes": v.public_changes}
@@ -51,8 +52,6 @@ def _history(incident_ids) -> dict[int, list[dict]]:
 
 def dump_lines(chunk_size: int = 1000) -> Iterator[str]:
     """Yield the dump's lines (each ending in a newline), in flat memory."""
-    from .selectors import public_incidents
-
     yield json.dumps(header()) + "\n"
     ids = list(public_incidents().order_by("published_at", "id").values_list("id", flat=True))
     for start in range(0, len(ids), chunk_size):
@@ -113,7 +112,6 @@ def restore(lines: Iterable[str], actor=None, progress=None) -> dict:
 
     Refuse (``RestoreError``) a registry that holds any record, and a dump that is not
     one or is inconsistent; a bad record line raises ``interchange.ImportError_``."""
-    from .interchange import import_records, parse_lines
 
     if Incident.objects.exists():
         raise RestoreError("This registry is not empty. Restore a dump only into a new, empty database "
@@ -143,8 +141,6 @@ def restore(lines: Iterable[str], actor=None, progress=None) -> dict:
 
 
 def _restore_retired(rows: list[dict], actor) -> None:
-    from .moderation import record_events
-
     for row in rows:
         into = Incident.objects.get(public_id=row["into"]) if row["kind"] == "merged" else None
         incident = Incident.objects.create(
@@ -158,6 +154,4 @@ def _restore_retired(rows: list[dict], actor) -> None:
 
 def _restore_counters(counters: dict) -> None:
     """Put each year's counter past the dump's counter and every id now in the registry."""
-    from .interchange import reserve_ids
-
     reserve_ids(Incident.objects.exclude(public_id=None).values_list("public_id", flat=True), counters)

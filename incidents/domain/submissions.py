@@ -9,9 +9,9 @@ import copy
 from django.db import transaction
 from rest_framework import serializers
 
-from . import drafts, moderation, records
-from .choices import Action, Status, SubmitterRole
-from .models import Submission, hash_token, new_token
+from ..choices import Action, Status, SubmitterRole
+from ..models import Submission, hash_token, new_token
+from . import drafts, duplicates, moderation, records
 
 
 class SubmitterSerializer(drafts.StrictSerializer):
@@ -81,8 +81,6 @@ def answer_change_request(submission: Submission, message: str, changes: dict | 
 
 def public_duplicates(incident, request=None) -> list[dict]:
     """Likely duplicates a submitter may see: published records only, and only public reasons."""
-    from . import duplicates
-
     rows = []
     for c in duplicates.candidates(incident, published_only=True, limit=5):
         if not c.public_reasons:

@@ -21,8 +21,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..domain.records import touch
+from ..models import IncidentSource, Source, SourceCapture
+from ..public.search import refresh_search_vectors
 from .fetcher import Fetched, FetchError, fetch
-from .models import IncidentSource, Source, SourceCapture
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,6 @@ def _extract(fetched: Fetched) -> dict:
 
 def _touch_incidents(source_id: int, reindex: bool) -> None:
     """The records citing this source now read differently: new ETag, and search over the copy."""
-    from .records import refresh_search_vectors, touch
-
     ids = list(IncidentSource.objects.filter(source_id=source_id).values_list("incident_id", flat=True))
     if not ids:
         return
@@ -174,19 +174,3 @@ def check_due(limit: int | None = None, progress=None) -> int:
         if progress:
             progress(n, len(ids))
     return len(ids)
-
-
-def queue(source_id: int) -> None:
-    """Ask the worker to preserve a new source once the current transaction commits.
-
-    Never raises: a submission or publication must not fail because the queue did.
-    """
-    if not settings.PRESERVATION_ENABLED:
-        return
-
-    def enqueue():
-        from .tasks import preserve_source
-
-        preserve_source.enqueue(source_id)
-
-    transaction.on_commit(enqueue, robust=True)

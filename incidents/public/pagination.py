@@ -9,8 +9,19 @@ import datetime
 import json
 from typing import NamedTuple
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, TextField, Window
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    TextField,
+    Window,
+)
 from django.db.models.functions import Cast
+
+from ..models import PublicCount
+from .filters import ranked, ranked_tiers
 
 
 class PageError(ValueError):
@@ -154,7 +165,6 @@ def _ranked_rows(queryset, search, after, size, columns):
     each candidate's document is read to check it, so the matches are found once and
     counted and ranked in that same pass. Other searches are counted from the index alone
     (cheap), and the count decides how the page is found (WALK_FACTOR)."""
-    from .filters import ranked, ranked_tiers
 
     everything, query_text = _probe(Cast(search, TextField()))
     if query_text is None or "<" in query_text or "!" in query_text:
@@ -191,7 +201,6 @@ def _walks(matches: int, size: int, everything: int) -> bool:
 def _probe(expression):
     """(number of public incidents, ``expression``) in one indexed read. No total row means
     nothing was ever published, so every set is empty."""
-    from .models import PublicCount
 
     row = (PublicCount.objects.filter(scope="", scope_key="", dimension="total", key="")
            .annotate(value=expression).values_list("n", "value").first())

@@ -9,8 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
-from . import choices, drafts
-from .models import (
+from .. import choices
+from ..domain import drafts
+from ..domain.moderation import record_events
+from ..domain.records import (
+    _scalar_values,
+    citation_values,
+    snapshot_many,
+)
+from ..models import (
     Incident,
     IncidentSource,
     IncidentVersion,
@@ -21,10 +28,10 @@ from .models import (
     Source,
     System,
 )
-from .moderation import record_events
-from .public import store
-from .public.format import SCHEMA_ID
-from .text import lookup_keys, normalize_url
+from ..public import store
+from ..public.format import SCHEMA_ID
+from ..public.search import refresh_search_vectors
+from ..text import lookup_keys, normalize_url
 
 
 class ImportError_(Exception):
@@ -282,8 +289,6 @@ def _analyze_imported_tables():
 
 
 def _import_batch(batch, names, actor, now, restoring=False):
-    from .records import _scalar_values, citation_values, refresh_search_vectors, snapshot_many
-
     incidents = []
     for attrs in batch:
         values = _scalar_values(attrs)

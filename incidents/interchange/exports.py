@@ -7,7 +7,11 @@ CSV line (``public.csv_sql``) and the JSON record (``public.record_sql``), rebui
 import csv
 from collections.abc import Iterator
 
-from .public.csv_sql import CSV_COLUMNS, CSV_HEADER  # noqa: F401  (CSV_COLUMNS: the export's documented columns)
+from ..public.csv_sql import (  # noqa: F401  (CSV_COLUMNS: the export's documented columns)
+    CSV_COLUMNS,
+    CSV_HEADER,
+)
+
 
 class _Echo:
     def write(self, value):

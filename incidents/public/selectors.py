@@ -9,15 +9,33 @@ trigger the moment a record stops being public): lists, filters, counts and stat
 
 import json
 
-from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Cast, Coalesce
 
-from .choices import Action, ErrorType, IdentificationMode, OutcomeType
-from .drafts import country_name
-from .evidence import EvidenceLevel
-from .models import Incident, IncidentSource, ModerationEvent, Organization, PublicCount, PublicRecord, Source, System
-from .public.counts import DIMENSIONS, grouped_counts, kept_counts, tag
-from .public.format import public_record
+from ..choices import Action, ErrorType, IdentificationMode, OutcomeType
+from ..countries import country_name
+from ..evidence import EvidenceLevel
+from ..models import (
+    Incident,
+    IncidentSource,
+    ModerationEvent,
+    Organization,
+    PublicCount,
+    PublicRecord,
+    Source,
+    System,
+)
+from .counts import DIMENSIONS, grouped_counts, kept_counts, tag
+from .format import public_record
 
 
 def public_incidents():

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from . import selectors
-from .choices import OutcomeType
-from .drafts import country_name
+from ..choices import OutcomeType
+from ..countries import country_name
+from ..public import selectors
 
 FEED_SIZE = 50
 

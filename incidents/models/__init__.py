@@ -1,0 +1,13 @@
+"""Records of the registry: systems, organisations, incidents, sources, outcomes,
+submissions and the append-only histories.
+
+The default managers are unfiltered because moderators need drafts; what the public
+may see is decided by ``Incident.objects.public()`` alone.
+"""
+
+from .catalogue import NamedEntity, NamedQuerySet, Organization, System, unique_slug  # noqa: F401
+from .history import HistoryQuerySet, IncidentVersion, ModerationEvent  # noqa: F401
+from .incident import Incident, IncidentQuerySet, Outcome, ProposedName  # noqa: F401
+from .intake import CorrectionRequest, Submission, hash_token, new_token  # noqa: F401
+from .public import PublicCount, PublicIdCounter, PublicRecord, PublicVersion  # noqa: F401
+from .sources import IncidentSource, Source, SourceCapture  # noqa: F401
