@@ -2,7 +2,6 @@ import pytest
 
 from tests.factories import make_moderator
 
-
 # The three standing actors: an anonymous visitor, a submitter holding a status token, a moderator.
 
 
