@@ -71,7 +71,7 @@ class PublicView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200 and "Last-Modified" not in response:
-            last = registry_last_modified()
+            last = registry_last_modified(request)
             if last:
                 response["Last-Modified"] = http_date(last.timestamp())
         response.setdefault("Cache-Control", "public, max-age=0, must-revalidate")

@@ -56,7 +56,7 @@ def manage(*args, env=None, capture=False):
 
 
 def published_count(env) -> int:
-    out = manage("shell", "-c", "from incidents.selectors import public_incidents; print(public_incidents().count())", env=env, capture=True)
+    out = manage("shell", "-c", "from incidents.public.selectors import public_incidents; print(public_incidents().count())", env=env, capture=True)
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -192,7 +192,7 @@ def ms(values, q):
 def scenario_paths(env, rng):
     script = (
         "import json\n"
-        "from incidents.selectors import public_incidents\n"
+        "from incidents.public.selectors import public_incidents\n"
         "ids = list(public_incidents().order_by('?').values_list('public_id', flat=True)[:500])\n"
         "print(json.dumps(ids))\n"
     )

@@ -130,12 +130,12 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR)}
     DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Sort and window memory per query: a search ranks and counts all its matches in one pass
-# (24,000 at 100k records); with PostgreSQL's default 4 MB that pass spilled to disk.
+# Sort and window memory per query: a search ranks and counts all its matches in one pass;
+# with PostgreSQL's default 4 MB that pass spilled to disk on a broad search.
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 # random_page_cost 1.1 (PostgreSQL's default, 4, is for spinning disks): the registry's
 # working set is in memory or on SSD, and at 4 the planner reads every search document in a
-# sequential scan (390 ms at 100k) rather than count matches from the index (8 ms).
+# sequential scan rather than count matches from the index (50x slower; docs/performance.md).
 # Timeouts on every wait, so one stuck transaction cannot hold the site: a web request's
 # statement, a wait for a row lock, and a transaction left idle are cut off (the request
 # answers 503 with Retry-After: incidents.middleware). Web processes (WSGI, ASGI, runserver)

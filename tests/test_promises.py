@@ -40,8 +40,8 @@ from incidents.domain import moderation
 from incidents.domain import submissions as services
 from incidents.models import Incident
 from tests.factories import make_moderator
-from tests.incidents.test_facts import _facts_equal_records, _kept_equal_counted
-from tests.incidents.test_record_sql import _stored_equals_computed
+from tests.incidents.public.test_counts import _facts_equal_records, _kept_equal_counted
+from tests.incidents.public.test_record_sql import _stored_equals_computed
 
 SEQUENCES = int(os.environ.get("PROMISE_SEQUENCES", "200"))
 SHARED_URLS = ["https://news.example.org/shared-a", "https://court.example.gov/shared-b"]

@@ -41,14 +41,14 @@ class PublicRecord(models.Model):
     # source titles, preserved copies), for matching; it is kept out of line (TOAST), so
     # the rows stay narrow. ``headline`` (the title alone, inline, with its own index) is what
     # results are ranked by: ranking every match's whole vector was most of a search's time
-    # at 100k (filters.ranked_tiers).
+    # (filters.ranked_tiers).
     document = SearchVectorField(null=True)
     headline = SearchVectorField(null=True)
     # Every filterable value above as one "kind:value" tag ("s:12" system, "c:US" country,
-    # "o:arrested" outcome...; facts.TAG_PREFIXES), set by a database trigger from the row's
-    # own columns, so it cannot disagree with them. Filters test tags on one GIN index, which
-    # intersects several filters' values itself (skipping through the long lists by the short
-    # one) instead of combining one bitmap per column: 2-3x faster at 100,000 incidents.
+    # "o:arrested" outcome...; public.counts.DIMENSIONS), set by a database trigger from the
+    # row's own columns, so it cannot disagree with them. Filters test tags on one GIN index,
+    # which intersects several filters' values itself (skipping through the long lists by the
+    # short one) instead of combining one bitmap per column.
     tags = ArrayField(models.CharField(max_length=60), default=list, editable=False)
     record = models.TextField()  # the public record as JSON text (incidents.public.format)
     summary = models.TextField()  # its list row, as JSON text

@@ -24,20 +24,27 @@ from django.utils.http import http_date
 HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link")
 
 
-def public_version() -> tuple[int, object]:
+def public_version(request=None) -> tuple[int, object]:
     """The public version: (number, time of the last public change), (0, None) before any.
 
     Asked on every public response (the cache key, Last-Modified): one row by primary key,
-    in plain SQL, as the ORM costs more to build than to run."""
+    in plain SQL, as the ORM costs more to build than to run; read once per request (kept on
+    ``request``), so the cache key and Last-Modified agree."""
+    known = getattr(request, "_public_version", None) if request is not None else None
+    if known is not None:
+        return known
     with connection.cursor() as cursor:
         cursor.execute("SELECT number, changed_at FROM incidents_publicversion WHERE id = 1")
         row = cursor.fetchone()
-    return row if row else (0, None)
+    version = row if row else (0, None)
+    if request is not None:
+        getattr(request, "_request", request)._public_version = version
+    return version
 
 
-def registry_version():
+def registry_version(request=None):
     """The time of the last change to anything public, or None for an empty registry (Last-Modified)."""
-    return public_version()[1]
+    return public_version(request)[1]
 
 
 def _cacheable(request) -> bool:
@@ -52,7 +59,7 @@ def cached_public(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        number, version = public_version()
+        number, version = public_version(request)
         raw = f"{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}"
         key = "public:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)

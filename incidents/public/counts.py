@@ -69,7 +69,7 @@ def grouped_counts(facts, groups, *, costly_filter: bool = False) -> tuple[int, 
         else:
             parts.append(f"SELECT '{group}', f.{column}::text, count(*) FROM ({{inner}}) f GROUP BY f.{column}")
     # Each grouping reads the filtered set itself (an index scan for a narrow filter): a shared
-    # materialized set spilled to disk at 100,000 rows and was twice as slow. A search is
+    # materialized set spills to disk on large sets and was twice as slow. A search is
     # the exception: matching is the costly part, so it is done once.
     if costly_filter:
         sql = f"WITH m AS MATERIALIZED ({inner}) " + " UNION ALL ".join(part.format(inner="SELECT * FROM m") for part in parts)

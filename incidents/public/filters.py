@@ -131,8 +131,8 @@ def ranked(queryset, query):
     """A search's matches annotated with ``rank``: ts_rank of the title for records with the
     words in their title, 0 for every other match (ordered newest first among themselves).
 
-    Ranking by the title alone is a choice: ranking every match's whole vector was most of a
-    search's time at 100,000 incidents (docs/performance.md)."""
+    Ranking by the title alone is a choice: ranking every match's whole vector is most of a
+    search's time at scale (figures in docs/performance.md)."""
     return queryset.annotate(rank=Case(When(headline=query, then=_title_rank(query)), default=Value(0.0), output_field=FloatField()))
 
 
@@ -182,8 +182,8 @@ class IncidentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         """As django-filter's, except that each filter is copied shallowly (with its own
-        ``extra``): its deep copy of 22 filters per request was ~2 ms, a tenth of a list
-        request. A filter keeps no other per-request state than ``parent``, ``model`` and the
+        ``extra``): its deep copy of every filter per request was a tenth of a list request
+        (docs/performance.md). A filter keeps no other per-request state than ``parent``, ``model`` and the
         FilterMethod bound to it."""
         self.is_bound = data is not None
         self.data = data or QueryDict()
@@ -210,7 +210,7 @@ class IncidentFilter(django_filters.FilterSet):
         ``base`` is the scope of the queryset the filters started from (("", "") for
         ``public_facts()``, None when unknown). No filter: the base. From everything, exactly
         one filter with one value: ("system", "<id>"), ("country", "US"), ("has_minor",
-        "true") and so on. See facts.kept_counts."""
+        "true") and so on. See public.counts.kept_counts."""
         if not self.is_valid():
             return None
         self.qs  # the filters run here and resolve names to ids

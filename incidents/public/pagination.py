@@ -79,9 +79,8 @@ class Page(NamedTuple):
 # (cheapest when matches are dense: a page turns up in the first few hundred rows), or
 # gather every match from the indexes and sort them (cheapest when they are sparse). The
 # planner gets this wrong both ways here: a rare search word looks common enough to walk
-# for (the walk then reads every document: 300 ms at 100,000 incidents), and it costs a
-# test of the tags array as a third of what it is (three filters' walk took 8.6 ms where
-# gathering took 3). So where it matters, paging counts the matches first (from the index
+# for (the walk then reads every document), and it costs a test of the tags array as a
+# third of what it is (docs/performance.md has the measurements). So where it matters, paging counts the matches first (from the index
 # alone, cheap) and chooses: walk when matches**2 > WALK_FACTOR * page * all rows, i.e.
 # when walking tests fewer rows than gathering would fetch, a row test costing about four
 # times a fetch.

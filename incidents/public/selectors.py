@@ -34,7 +34,7 @@ from ..models import (
     Source,
     System,
 )
-from .counts import DIMENSIONS, grouped_counts, kept_counts, tag
+from .counts import COUNTED, DIMENSIONS, grouped_counts, kept_counts, tag
 from .format import public_record
 
 
@@ -166,7 +166,7 @@ def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[
 
     ``scope`` says the set is one whose counts are kept ready (``IncidentFilter.scope()``,
     e.g. ("", "") for everything, ("system", "12") for one system): then they are read, not
-    counted (``facts.kept_counts``).
+    counted (``counts.kept_counts``).
 
     Counts are of incidents: an incident with two systems counts once for each of them.
     Named groups (systems, organizations) and plain ones come largest first, years in order,
@@ -198,7 +198,7 @@ def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[
     return total, result
 
 
-STAT_GROUPS = ("system", "operator", "vendor", "country", "year", "error_type", "identification_mode", "outcome", "evidence", "has_minor")
+STAT_GROUPS = tuple(COUNTED)  # every counted dimension (public.counts.DIMENSIONS)
 
 
 def history_public(incident) -> list:

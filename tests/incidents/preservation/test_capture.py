@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from incidents.models import Source, SourceCapture
 from incidents.preservation import capture as preservation
 from tests.factories import publish_new, submit
-from tests.preservation.local_site import ARTICLE
+from tests.incidents.preservation.local_site import ARTICLE
 
 pytestmark = pytest.mark.django_db
 

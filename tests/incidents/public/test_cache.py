@@ -80,3 +80,12 @@ def test_the_cache_can_be_turned_off(client, moderator, settings):
     with CaptureQueriesContext(connection) as ctx:
         client.get("/api/v1/incidents/")
     assert len(ctx) > 1
+
+
+def test_a_public_request_reads_the_public_version_once(client, moderator):
+    publish_new(moderator, title="A case")
+    for url in ("/api/v1/incidents/", "/api/v1/stats/", "/incidents/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert sum("incidents_publicversion" in q["sql"] for q in queries.captured_queries) == 1, url

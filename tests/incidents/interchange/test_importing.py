@@ -24,7 +24,7 @@ from tests.factories import SystemFactory, publish_new
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parents[2] / "incidents" / "fixtures" / "demo.jsonl"
+DEMO = Path(__file__).resolve().parents[3] / "incidents" / "fixtures" / "demo.jsonl"
 COMPARED = lambda r: {k: v for k, v in r.items() if k not in ("published_at", "updated_at")}  # noqa: E731
 
 

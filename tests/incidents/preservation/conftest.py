@@ -1,6 +1,6 @@
 import pytest
 
-from tests.preservation.local_site import Site
+from tests.incidents.preservation.local_site import Site
 
 
 @pytest.fixture

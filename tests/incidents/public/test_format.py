@@ -20,7 +20,7 @@ from tests.factories import publish_new
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "incidents" / "schemas" / "wir-incident-1.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "incidents" / "schemas" / "wir-incident-1.schema.json").read_text())
 
 
 def test_the_schema_is_valid_and_its_enums_match_the_code():

@@ -158,7 +158,7 @@ def test_a_correction_that_fails_at_the_last_step_leaves_the_record_as_it_was(mo
 
 def test_history_rows_are_written_by_one_function():
     """No module but moderation.py creates ModerationEvent rows (finding 8)."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     writers = []
     for path in [*root.glob("incidents/**/*.py"), *root.glob("api/**/*.py")]:
         if "migrations" in path.parts:
