@@ -66,6 +66,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=1, help="Repeat each scenario's old, new, new, old pattern this many times.")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="Measure only the scenarios whose name contains TEXT (repeatable); skips the exports.")
     args = parser.parse_args()
 
     env = run.bench_env()
@@ -80,6 +83,8 @@ def main():
         run.manage("shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
                    env=dict(env, EMBEDDED_DB_NAME=db))
     paths = run.scenario_paths(env, random.Random(args.seed))
+    if args.only:
+        paths = {name: urls for name, urls in paths.items() if any(text in name for text in args.only)}
 
     sides = {"before": (args.before.resolve(), BEFORE_DB), "after": (ROOT, run.DB_NAME)}
     ports, servers = {}, []
@@ -96,7 +101,7 @@ def main():
     try:
         for name, urls in paths.items():
             got = {"before": ([], [], []), "after": ([], [], [])}
-            for side in ("before", "after", "after", "before"):
+            for side in ("before", "after", "after", "before") * args.rounds:
                 single, loaded, rps = measure(ports[side], urls, args.seconds, args.concurrency)
                 got[side][0].extend(single)
                 got[side][1].extend(loaded)
@@ -107,6 +112,8 @@ def main():
             report.append(f"| {name} | {mb:.1f} ms | {ma:.1f} ms | {100 * (ma - mb) / mb:+.0f} % | {run.ms(b[0], .95):.1f} ms | "
                           f"{run.ms(a[0], .95):.1f} ms | {b_rps:,.0f} | {a_rps:,.0f} | {100 * (a_rps - b_rps) / b_rps:+.0f} % |")
             run.log(report[-1])
+        if args.only:
+            return
         report += ["", "| export | before: rows/s (first read, second) | after |", "|---|---|---|"]
         exports = {}
         for side in ("before", "after"):
@@ -122,7 +129,7 @@ def main():
         for server in servers:
             server.terminate()
             server.wait()
-    print("\n".join(report))
+        print("\n".join(report))
 
 
 if __name__ == "__main__":

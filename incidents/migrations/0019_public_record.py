@@ -32,7 +32,13 @@ BEGIN
 END $$;
 """
 
+# The texts are read whole and often (a detail, a page of list rows, an export): stored out
+# of line uncompressed, as the incident's stored record was, so a read is a plain fetch.
+# The row itself stays narrow (toast_tuple_target 128, migration 0008) for counts and filters.
 COPY_SQL = """
+ALTER TABLE incidents_publicrecord ALTER COLUMN record SET STORAGE EXTERNAL;
+ALTER TABLE incidents_publicrecord ALTER COLUMN summary SET STORAGE EXTERNAL;
+ALTER TABLE incidents_publicrecord ALTER COLUMN csv_line SET STORAGE MAIN;
 ALTER TABLE incidents_publicrecord DISABLE TRIGGER incidents_publiccount_update_old;
 ALTER TABLE incidents_publicrecord DISABLE TRIGGER incidents_publiccount_update_new;
 UPDATE incidents_publicrecord r SET public_id = i.public_id, record = i.public_json, summary = i.public_summary, csv_line = i.public_csv

@@ -76,3 +76,17 @@ def test_the_database_refuses_a_minors_name():
     incident, _, _ = submit(affected={"count": 1, "has_minor": True})
     with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(affected_name="Child Name")
+
+
+def test_the_detail_reads_the_read_model_and_still_answers_when_a_row_is_missing(client, moderator, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0  # the second answer must be built, not served from the cache
+    from incidents.models import PublicRecord
+    from incidents.public.format import public_record
+
+    incident = publish_new(moderator, title="Read from the read model")
+    stored = client.get(f"/api/v1/incidents/{incident.public_id}/").json()
+    assert selectors.public_incident(incident.public_id).stored_record is not None
+    PublicRecord.objects.filter(incident=incident).delete()  # as a missed refresh would leave it
+    rebuilt = client.get(f"/api/v1/incidents/{incident.public_id}/").json()
+    assert rebuilt == stored and {k: v for k, v in rebuilt.items() if not k.endswith("_url")} == public_record(incident)
+    assert selectors.public_incident("WIR-1999-0001") is None
