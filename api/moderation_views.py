@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from incidents.choices import OPEN_STATES, RequestState, Status
 from incidents.domain import actions, corrections, duplicates, moderation
+from incidents.domain.queue import moderation_queue
 from incidents.models import CorrectionRequest, Incident, Submission
 from incidents.public.format import public_record
 
@@ -122,8 +123,7 @@ class SubmissionViewSet(ModeratorViewSet):
                 raise ValueError
         except ValueError:
             raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None
-        rows = (self.get_queryset().filter(incident__status__in=states).prefetch_related("incident__proposed_names")
-                .order_by("created_at", "id")[offset:offset + limit])
+        rows = moderation_queue(states)[offset:offset + limit]
         return Response([queue_item(x) for x in rows])
 
     @extend_schema(tags=["moderation"], summary="One submission: as sent, what would be published, and its history",

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from ..choices import OPEN_STATES, Status
 from ..domain import actions, drafts, duplicates, moderation
+from ..domain.queue import moderation_queue
 from ..models import Incident, Submission, System
 from ..public.format import public_record
 
@@ -42,8 +43,7 @@ def moderator_required(view):
 @require_http_methods(["GET"])
 def queue(request):
     states = [s for s in request.GET.getlist("state") if s in Status.values] or list(OPEN_STATES)
-    rows = (Submission.objects.filter(incident__status__in=states).select_related("incident__claimed_by")
-            .prefetch_related("incident__proposed_names").order_by("created_at", "id")[:QUEUE_LIMIT])
+    rows = moderation_queue(states)[:QUEUE_LIMIT]
     return render(request, "incidents/desk/queue.html", {"rows": rows, "states": states, "all_states": Status.choices})
 
 
