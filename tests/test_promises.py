@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 )
 
 from incidents.choices import Status
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.domain import submissions as services
 from incidents.models import Incident
 from tests.factories import make_moderator
@@ -164,7 +164,7 @@ class Registry(RuleBasedStateMachine):
     def redact(self, data):
         pk = data.draw(st.sampled_from([pk for pk in self.by_status(Status.PUBLISHED) if not self.records[pk].get("redacted")]))
         record = self.records[pk]
-        moderation.redact(Incident.objects.get(pk=pk), self.moderator, "Removed at the request of the person concerned.", remove=[record["P"]])
+        redaction.redact(Incident.objects.get(pk=pk), self.moderator, "Removed at the request of the person concerned.", remove=[record["P"]])
         record["redacted"] = True
         self.hidden.add(record["P"])
 

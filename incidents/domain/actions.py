@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 
 from ..models import Incident
-from . import moderation
+from . import moderation, redaction
 
 
 class ModerationAction(NamedTuple):
@@ -42,7 +42,7 @@ ACTIONS = {
                                  lambda i, u, d: moderation.withdraw(i, u, d.get("reason", ""), expected_status=d.get("expected_status"))),
     "merge": ModerationAction("Merge into another incident", True, _merge),
     "correct": ModerationAction("Correct", True, lambda i, u, d: moderation.correct(i, u, d.get("changes") or {}, d.get("note", ""))),
-    "redact": ModerationAction("Remove personal details", True, lambda i, u, d: moderation.redact(
+    "redact": ModerationAction("Remove personal details", True, lambda i, u, d: redaction.redact(
         i, u, d.get("note", ""), remove=d.get("remove"), changes=d.get("changes"))),
 }
 

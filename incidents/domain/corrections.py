@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from ..choices import Action, RequestKind, RequestState, SubmitterRole
 from ..models import CorrectionRequest, Incident
-from . import drafts, moderation
+from . import drafts, moderation, redaction
 
 
 class CorrectionRequestIn(drafts.StrictSerializer):
@@ -73,7 +73,7 @@ def accept(req: CorrectionRequest, actor, changes: dict, note: str, *, remove=No
         if current.state != RequestState.OPEN:
             raise moderation.Conflict(f"Another moderator already {current.get_state_display().lower()} this request.")
         if req.kind == RequestKind.REMOVAL:
-            incident = moderation.redact(req.incident, actor, note, remove=remove, changes=changes)
+            incident = redaction.redact(req.incident, actor, note, remove=remove, changes=changes)
         else:
             if not changes:
                 raise ValidationError({"changes": "Say what to change; to refuse the request, decline it with a reason."})

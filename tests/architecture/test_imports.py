@@ -123,4 +123,4 @@ def test_an_import_inside_a_function_says_why():
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_module_is_much_over_400_lines(module):
-    assert len(MODULES[module].read_text().splitlines()) <= 450, f"{module}: split it"
+    assert len(MODULES[module].read_text().splitlines()) <= 420, f"{module}: split it"

@@ -6,7 +6,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from incidents.choices import RequestState
-from incidents.domain import corrections, moderation
+from incidents.domain import corrections, moderation, redaction
 from incidents.models import CorrectionRequest, IncidentVersion, ModerationEvent
 from tests.factories import publish_new
 
@@ -141,7 +141,7 @@ def test_a_redaction_leaves_no_trace_on_any_public_surface(named, moderator, cli
     history = client.get(f"/api/v1/incidents/{incident.public_id}/history/").json()["versions"]
     assert history[-1]["note"].startswith("Personal details removed")
     assert set(history[-1]["changes"]) == {"narrative", "affected_name"}
-    assert history[-1]["changes"]["narrative"][0] == moderation.REMOVED
+    assert history[-1]["changes"]["narrative"][0] == redaction.REMOVED
     assert history[2]["changes"]["narrative"][0].startswith("[hidden")  # the earlier correction's diff is hidden too
     # The moderation history keeps who and why, and only the field names.
     event = ModerationEvent.objects.filter(incident=incident, action="redact").get()

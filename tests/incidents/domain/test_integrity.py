@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.domain import submissions as services
 from incidents.models import (
     Incident,
@@ -48,7 +48,7 @@ def test_a_name_removed_on_request_is_gone_from_the_titles_of_the_records_citati
     moderation.correct(incident, moderator, {"narrative": f"{NAME} was arrested after a face match."}, "Narrative expanded.")
     assert NAME in client.get(f"/incidents/{incident.public_id}/").content.decode()
 
-    result = moderation.redact(incident, moderator, "Personal details removed at the request of the person concerned.", remove=[NAME.upper()])
+    result = redaction.redact(incident, moderator, "Personal details removed at the request of the person concerned.", remove=[NAME.upper()])
     assert set(result.redacted_fields) == {"narrative", "outcomes.0.detail", "sources.0.title", "sources.0.publisher"}
     for path, text in public_texts(client, result).items():
         assert NAME.lower() not in text.lower() and "Varga" not in text, path
@@ -62,7 +62,7 @@ def test_a_redaction_does_not_change_another_record_citing_the_same_source(moder
     shared = {"url": "https://news.example.org/shared", "title": f"{NAME} and another case", "source_type": "news"}
     first = publish_new(moderator, sources=[shared], outcomes=[])
     second = publish_new(moderator, sources=[shared], outcomes=[])
-    moderation.redact(first, moderator, "Name removed at the person's request.", remove=[NAME])
+    redaction.redact(first, moderator, "Name removed at the person's request.", remove=[NAME])
     assert NAME in json.dumps(store.records_by_id([second.pk])[second.pk])
     assert NAME not in store.records_by_id([first.pk])[first.pk]
 
@@ -71,11 +71,11 @@ def test_a_redaction_names_what_is_wrong_and_changes_nothing(moderator):
     incident = publish_new(moderator)
     before = Incident.objects.values().get(pk=incident.pk)
     with pytest.raises(Exception, match="None of these texts"):
-        moderation.redact(incident, moderator, "Name removed.", remove=["Nobody Inthisrecord"])
+        redaction.redact(incident, moderator, "Name removed.", remove=["Nobody Inthisrecord"])
     with pytest.raises(Exception, match="must not repeat"):
-        moderation.redact(incident, moderator, "Removed Detroit.", remove=["Detroit"])
+        redaction.redact(incident, moderator, "Removed Detroit.", remove=["Detroit"])
     with pytest.raises(Exception, match="two characters"):
-        moderation.redact(incident, moderator, "Removed.", remove=["x"])
+        redaction.redact(incident, moderator, "Removed.", remove=["x"])
     assert Incident.objects.values().get(pk=incident.pk) == before
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from incidents.choices import Action, Status
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.models import Incident, IncidentVersion, ModerationEvent
 from tests.factories import UserFactory, publish_new, submit
 
@@ -43,7 +43,7 @@ def perform(action, incident, moderator, target=None):
         Action.WITHDRAW: lambda: moderation.withdraw(incident, moderator, "Sources retracted."),
         Action.MERGE: lambda: moderation.merge(incident, moderator, into=target),
         Action.CORRECT: lambda: moderation.correct(incident, moderator, {"city": "Dearborn"}, "City was wrong."),
-        Action.REDACT: lambda: moderation.redact(incident, moderator, "Name removed on request.", changes={"narrative": "A man was wrongly arrested."}),
+        Action.REDACT: lambda: redaction.redact(incident, moderator, "Name removed on request.", changes={"narrative": "A man was wrongly arrested."}),
         Action.EDIT: lambda: moderation.edit_draft(incident, moderator, {"city": "Dearborn"}),
     }[action]()
 

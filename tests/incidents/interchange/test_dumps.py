@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.models import Incident, PublicIdCounter
 from tests.factories import publish_new
 
@@ -50,7 +50,7 @@ def registry(moderator):
     """Published, corrected, redacted, merged and withdrawn records."""
     kept = publish_new(moderator, title="Grocer held after a face search named Zed Quorra")
     moderation.correct(kept, moderator, {"city": "Dearborn"}, "The court record gives Dearborn.")
-    moderation.redact(kept, moderator, "A name removed at the request of the person concerned.", remove=["Zed Quorra"])
+    redaction.redact(kept, moderator, "A name removed at the request of the person concerned.", remove=["Zed Quorra"])
     duplicate = publish_new(moderator, title="The same grocer, reported twice")
     moderation.merge(duplicate, moderator, into=kept)
     gone = publish_new(moderator, title="A case whose source was retracted")

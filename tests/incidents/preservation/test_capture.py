@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from incidents.domain import redaction
 from incidents.models import Source, SourceCapture
 from incidents.preservation import capture as preservation
 from tests.factories import publish_new, submit
@@ -121,9 +122,8 @@ def test_the_copy_of_a_source_a_redacted_record_cites_is_withheld(site, local_al
     source = incident.sources.get()
     preservation.record_fetch(source.pk)
     assert client.get(f"/sources/{source.pk}/preserved/").status_code == 200
-    from incidents.domain import moderation
 
-    moderation.redact(incident, moderator, "Removed at the request of the person concerned.", remove=["Quentin Arbuckle"])
+    redaction.redact(incident, moderator, "Removed at the request of the person concerned.", remove=["Quentin Arbuckle"])
     assert client.get(f"/sources/{source.pk}/preserved/").status_code == 404
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.evidence import level_of
 from incidents.models import Incident, Organization, PublicRecord, System
 from incidents.public import selectors
@@ -80,7 +80,7 @@ def test_facts_follow_every_kind_of_change(varied, moderator):
                                           "outcomes": [{"type": "deported", "sources": [0]}]}, "Corrected.")
     moderation.merge(second, moderator, into=third)
     moderation.withdraw(fourth, moderator, "Retracted.")
-    moderation.redact(Incident.objects.public().order_by("-id").first(), moderator, "Place removed on request.", changes={"city": ""})
+    redaction.redact(Incident.objects.public().order_by("-id").first(), moderator, "Place removed on request.", changes={"city": ""})
     _facts_equal_records()
     assert not PublicRecord.objects.filter(pk__in=[second.pk, fourth.pk]).exists()
     assert PublicRecord.objects.get(pk=first.pk).system_ids == [extra.pk]

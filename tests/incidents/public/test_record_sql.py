@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from incidents.domain import moderation
+from incidents.domain import moderation, redaction
 from incidents.interchange.exports import jsonl_rows
 from incidents.public.filters import IncidentFilter
 from incidents.public.format import iter_records, summary_record
@@ -75,7 +75,7 @@ def test_stored_records_follow_every_kind_of_change(varied, moderator):
     moderation.merge(a, moderator, into=b)
     c = Incident.objects.public().order_by("id").first()
     moderation.withdraw(c, moderator, "Retracted.")
-    moderation.redact(Incident.objects.public().order_by("id").first(), moderator, "Place removed on request.", changes={"city": ""})
+    redaction.redact(Incident.objects.public().order_by("id").first(), moderator, "Place removed on request.", changes={"city": ""})
     _stored_equals_computed()
     assert not PublicRecord.objects.filter(incident__in=[c, a]).exists()
 
