@@ -6,12 +6,11 @@ from django.db import models
 from django.utils import timezone
 
 from .. import choices
+from .incident import Incident
 
 
 class HistoryQuerySet(models.QuerySet):
     def public(self):
-        from .incident import Incident  # (app loading) a string reference cannot give a manager
-
         return self.filter(incident__in=Incident.objects.public())
 
 
