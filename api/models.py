@@ -18,6 +18,15 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def new_key() -> str:
+    """A random key (256 bits) that starts with a letter or digit: its prefix is typed on
+    command lines (``api_tokens revoke PREFIX``), where a leading "-" reads as an option."""
+    while True:
+        key = secrets.token_urlsafe(32)
+        if key[0].isalnum():
+            return key
+
+
 class ApiToken(models.Model):
     """A moderator's key to the moderation API. The key is shown once, when it is made; the
     registry keeps its SHA-256 and its first characters (to tell tokens apart in a list)."""
@@ -48,7 +57,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "API token", days: int | None = None) -> tuple["ApiToken", str]:
         """Make a token for ``user``; return it with its key (the only time the key exists in clear)."""
-        key = secrets.token_urlsafe(32)
+        key = new_key()
         days = days or settings.API_TOKEN_DAYS
         token = cls.objects.create(user=user, name=name[:100], prefix=key[:8], key_hash=hash_key(key),
                                    expires_at=timezone.now() + timedelta(days=days))

@@ -78,3 +78,11 @@ def test_the_command_lists_and_revokes(moderator):
     assert ApiToken.find(key) is None
     with pytest.raises(CommandError, match="No active token"):
         call_command("api_tokens", "revoke", token.prefix, stdout=io.StringIO())
+
+
+def test_a_key_never_starts_with_a_dash_so_its_prefix_can_be_typed(monkeypatch):
+    from api import models
+
+    drawn = iter(["-abc" + "x" * 39, "_abc" + "x" * 39, "Kabc" + "x" * 39])
+    monkeypatch.setattr(models.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert models.new_key().startswith("K")
