@@ -21,7 +21,6 @@ from ..models import (
     System,
 )
 from ..public import store
-from ..public.format import public_record, public_records
 from ..text import lookup_keys, normalize_url
 from .drafts import validate_draft
 
@@ -300,16 +299,6 @@ def move_evidence(duplicate: Incident, canonical: Incident) -> dict:
     canonical.operators.add(*duplicate.operators.all())
     # The duplicate keeps its source links too, so its history still shows what it cited.
     return {"moved_sources": moved_sources, "moved_outcomes": moved_outcomes}
-
-
-def snapshot(incident: Incident) -> dict:
-    """Return the public record as it stands, for the version history."""
-    return public_record(incident)
-
-
-def snapshot_many(incident_ids: list[int]) -> dict[int, dict]:
-    """Return {id: public record} for many incidents in a fixed number of queries."""
-    return public_records(incident_ids)
 
 
 def touch(incident_ids) -> None:

@@ -15,7 +15,6 @@ from ..domain.moderation import record_events
 from ..domain.records import (
     _scalar_values,
     citation_values,
-    snapshot_many,
 )
 from ..models import (
     Incident,
@@ -29,7 +28,7 @@ from ..models import (
     System,
 )
 from ..public import store
-from ..public.format import SCHEMA_ID
+from ..public.format import SCHEMA_ID, public_records
 from ..public.search import refresh_search_vectors
 from ..text import lookup_keys, normalize_url
 
@@ -354,7 +353,7 @@ def _import_batch(batch, names, actor, now, restoring=False):
         for i in incidents
     ])
     snapshots = store.stored_records(ids)  # a withdrawn record (from a dump) has none stored
-    snapshots.update(snapshot_many([pk for pk in ids if pk not in snapshots]))
+    snapshots.update(public_records([pk for pk in ids if pk not in snapshots]))
     versions = []
     for incident, attrs in zip(incidents, batch):
         history = attrs.get("history")
