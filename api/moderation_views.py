@@ -9,9 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from incidents.choices import OPEN_STATES, RequestState, Status
-from incidents.domain import actions, corrections, duplicates, moderation
-from incidents.domain.queue import moderation_queue
+from incidents.choices import OPEN_STATES, Action, RequestState, Status
+from incidents.domain import actions, corrections, drafts, duplicates, moderation
+from incidents.domain.queue import moderation_queue, with_last_action
 from incidents.models import CorrectionRequest, Incident, Submission
 from incidents.public.format import public_record
 
@@ -33,6 +33,7 @@ def queue_item(submission: Submission) -> dict:
         "id": submission.pk, "incident_id": incident.pk, "status": incident.status, "public_id": incident.public_id,
         "title": incident.title, "submitted_at": submission.created_at,
         "claimed_by": incident.claimed_by.get_username() if incident.claimed_by else None,
+        "answered": getattr(submission, "last_action", None) == Action.ANSWER,
         "submitter_role": submission.submitter_role, "contact_email": submission.contact_email,
         "proposed": [{"kind": p.kind, "name": p.name} for p in incident.proposed_names.all()],
     }
@@ -97,7 +98,7 @@ def _moderation_action(name, input_class, summary, operation_id, target):
 class SubmissionViewSet(ModeratorViewSet):
     """The moderation queue, one submission, and the actions on a submission."""
 
-    queryset = Submission.objects.select_related("incident__claimed_by")
+    queryset = with_last_action(Submission.objects.select_related("incident__claimed_by"))
     serializer_class = s.ModerationItem
     lookup_value_regex = r"\d+"
 
@@ -130,6 +131,20 @@ class SubmissionViewSet(ModeratorViewSet):
                    responses={200: s.ModerationDetail, **MOD_ERRORS}, operation_id="moderation_submissions_retrieve")
     def retrieve(self, request, pk=None):
         return Response(detail_item(self.get_object()))
+
+    @extend_schema(tags=["moderation"], request=drafts.CorrectionDraft, responses={200: s.ModerationDetail, **MOD_ERRORS},
+                   summary="Edit the draft before publishing it (the moderator who claimed it)",
+                   description="Any field of a submission, with the same rules and messages; fields not sent are kept. "
+                               "Sources and outcomes are replaced as a whole when `sources` is sent. Each edit is a history row "
+                               "with each changed field before and after; the submission as sent stays as it was.",
+                   operation_id="moderation_submissions_partial_update")
+    def partial_update(self, request, pk=None):
+        submission = self.get_object()
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Send one JSON object of draft fields."]})
+        moderation.edit_draft(submission.incident, request.user, request.data)
+        submission.incident.refresh_from_db()
+        return Response(detail_item(self.get_queryset().get(pk=submission.pk)))
 
 
 for _name, _input in SUBMISSION_ACTIONS.items():

@@ -135,11 +135,13 @@ class Registry(RuleBasedStateMachine):
     @precondition(lambda self: self.by_status(Status.SUBMITTED))
     @rule(data=st.data())
     def edit(self, data):
-        """A moderator edits a draft before publishing it (the admin's and the desk's path)."""
+        """A moderator claims a draft, edits it before publishing (the desk's, the API's and the admin's path) and releases it."""
         pk = data.draw(st.sampled_from(self.by_status(Status.SUBMITTED)))
         record = self.records[pk]
         d = self.token("D")
+        moderation.claim(Incident.objects.get(pk=pk), self.moderator)
         moderation.edit_draft(Incident.objects.get(pk=pk), self.moderator, {"narrative": f"{p_text(record)} edited {d}"})
+        moderation.release(Incident.objects.get(pk=pk), self.moderator)
         record["D"].append(d)
         self.hidden.add(d)
 

@@ -59,7 +59,7 @@ TRANSITIONS: dict[str, Move] = {
     Action.MERGE: Move((Status.PUBLISHED,), Status.MERGED),
     Action.CORRECT: Move((Status.PUBLISHED,), Status.PUBLISHED),
     Action.REDACT: Move((Status.PUBLISHED,), Status.PUBLISHED),
-    Action.EDIT: Move((Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED), ""),  # a draft's content, not its status
+    Action.EDIT: Move((Status.IN_REVIEW,), ""),  # a draft's content, not its status: only by the moderator who claimed it
 }
 
 
@@ -130,7 +130,7 @@ def transition(incident_id: int, action: str, actor=None, *, reason: str = "", e
                 f"Cannot {Action(action).label.lower()!s} a record that is {incident.get_status_display().lower()}"
                 f" (allowed from: {', '.join(move.sources)})."
             )
-        if before == Status.IN_REVIEW and move.moderator_only and incident.claimed_by_id and actor and incident.claimed_by_id != actor.pk and action not in (Action.RELEASE, Action.EDIT):
+        if before == Status.IN_REVIEW and move.moderator_only and incident.claimed_by_id and actor and incident.claimed_by_id != actor.pk and action != Action.RELEASE:
             raise Conflict(f"{incident.claimed_by} is reviewing this record; ask them or release it first.")
         changes = (apply(incident) if apply else None) or {}
         incident.status = move.target or before
@@ -209,21 +209,23 @@ def answer(incident: Incident, message: str, changes: dict | None = None) -> Inc
     return transition(incident.pk, Action.ANSWER, None, reason=message, apply=apply)
 
 
-def edit_draft(incident: Incident, actor, changes: dict, note: str = "") -> Incident:
-    """Change an unpublished record's content before it is published (the admin, the desk).
+def edit_draft(incident: Incident, actor, changes: dict, note: str = "", *, expected_status=None) -> Incident:
+    """Change a draft's content before it is published (the desk, the API's PATCH, the admin).
 
-    ``changes`` are draft fields as sent, validated with the API's rules; the history
-    records which fields changed.
+    Only the moderator who claimed the record may: the record must be in review, so two
+    moderators never edit one draft at once. ``changes`` are draft fields as sent,
+    validated with the submission's rules and messages; the history row keeps each
+    changed field's value before and after (a name as "[redacted]"). The submitter's
+    original stays as sent, on the submission.
     """
     attrs = validated_changes(changes)
     if not attrs:
         raise ValidationError({"changes": "Nothing to change."})
 
     def apply(locked):
-        diff = records.update_draft(locked, attrs, trusted=True)
-        return {"fields": sorted(diff)} if diff else {}
+        return records.update_draft(locked, attrs, trusted=True)
 
-    return transition(incident.pk, Action.EDIT, actor, reason=note, apply=apply)
+    return transition(incident.pk, Action.EDIT, actor, reason=note, apply=apply, expected_status=expected_status)
 
 
 def reject(incident: Incident, actor, reason: str, *, expected_status=None) -> Incident:

@@ -169,12 +169,22 @@ def update_draft(incident: Incident, attrs: dict, *, trusted: bool) -> dict:
             if before != after:
                 diff[relation] = [before, after]
     if "sources" in attrs:
-        before = [s.url for s in incident.sources.order_by("incident_links__position")]
+        before = _evidence_of(incident)
         _set_evidence(incident, attrs["sources"], attrs.get("outcomes", []))
-        after = [s.url for s in incident.sources.order_by("incident_links__position")]
-        diff["sources"] = [before, after]
-        diff["outcomes"] = "replaced"
+        after = _evidence_of(incident)
+        for key in ("sources", "outcomes"):
+            if before[key] != after[key]:
+                diff[key] = [before[key], after[key]]
     return diff
+
+
+def _evidence_of(incident: Incident) -> dict:
+    """The sources (URL and citation) and outcomes of a record, as plain values for a history diff."""
+    sources = [f"{link.source.url} — {link.title}".rstrip(" —") for link in
+               incident.source_links.select_related("source").order_by("position")]
+    outcomes = [" ".join(str(v) for v in (o.type, _plain(o.date), o.days, o.amount, o.currency, o.detail) if v not in (None, ""))
+                for o in incident.outcomes.order_by("position")]
+    return {"sources": sources, "outcomes": outcomes}
 
 
 def _replacer(texts: list[str], marker: str):

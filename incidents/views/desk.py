@@ -57,10 +57,13 @@ def _errors_of(exc) -> list[str]:
     return [str(exc)]
 
 
-def _act(request, call):
-    """Run a moderation call; turn its refusals into messages the moderator can act on."""
+def _act(request, call, reraise=()):
+    """Run a moderation call; turn its refusals into messages the moderator can act on
+    (except the ``reraise`` ones, which a form shows beside its fields)."""
     try:
         call()
+    except reraise:
+        raise
     except moderation.Conflict as exc:
         messages.error(request, f"Not done: {exc} The page now shows the record as it stands.")
     except moderation.ModerationError as exc:

@@ -7,8 +7,10 @@ typed in, beside which the page shows it.
 """
 
 import pycountry
+from django.http import QueryDict
 
 from .. import choices
+from ..public.format import public_record
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type")
 OUTCOME_FIELDS = ("type", "date", "detail", "days", "amount", "currency", "sources")
@@ -126,3 +128,36 @@ def form_context(post=None, errors=None) -> dict:
         "factors": choices.ContributingFactor.choices, "databases": choices.ReferenceDatabase.choices,
         "source_types": choices.SourceType.choices, "outcome_types": choices.OutcomeType.choices, "roles": choices.SubmitterRole.choices,
     }
+
+
+def _yes_no(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+def draft_post(incident) -> QueryDict:
+    """The form's fields filled with a draft's current values, as if posted: the desk's edit
+    form is the submission form, so a moderator's edit meets the same rules and messages."""
+    record = public_record(incident)
+    post = QueryDict(mutable=True)
+    for field in ("title", "narrative", "incident_date", "country", "region", "city", "identification_mode", "error_type"):
+        post[field] = record[field] or ""
+    post["reference_database"] = record["reference_database"] or ""
+    post["human_review"], post["sole_basis"] = _yes_no(record["human_review"]), _yes_no(record["sole_basis"])
+    post.setlist("systems", [s["name"] for s in record["systems"]] + [p.name for p in incident.proposed_names.filter(kind="system")])
+    post.setlist("operators", [o["name"] for o in record["operators"]] + [p.name for p in incident.proposed_names.filter(kind="operator")])
+    post.setlist("contributing_factors", record["contributing_factors"])
+    post["affected-count"] = "" if incident.affected_count is None else str(incident.affected_count)
+    post["affected-has_minor"] = _yes_no(incident.affected_minor)
+    post["affected-name"] = incident.affected_name  # a moderator's form: the private name too
+    for i, source in enumerate(record["sources"]):
+        for f in SOURCE_FIELDS:
+            post[f"sources-{i}-{f}"] = source.get(f) or ""
+    for i, outcome in enumerate(record["outcomes"]):
+        for f in OUTCOME_FIELDS:
+            value = outcome.get(f)
+            if f == "sources":
+                value = ", ".join(str(n + 1) for n in value)
+            elif isinstance(value, float):
+                value = f"{value:g}"
+            post[f"outcomes-{i}-{f}"] = "" if value is None else str(value)
+    return post

@@ -26,7 +26,7 @@ def _throttled(request) -> bool:
     return not ScopedRateThrottle().allow_request(request, _SubmissionScope())
 
 
-def _suggestions():
+def suggestions():
     """Names and aliases the system and operator fields suggest as the person types (a datalist: no script needed)."""
     systems = sorted({n for name, aliases in selectors.public_systems().values_list("name", "aliases") for n in [name, *aliases]})
     operators = sorted({n for name, aliases in selectors.public_organizations().values_list("name", "aliases") for n in [name, *aliases]})
@@ -36,7 +36,7 @@ def _suggestions():
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    systems, operators = _suggestions()
+    systems, operators = suggestions()
     context = {"system_names": systems, "operator_names": operators}
     if request.method == "GET":
         return render(request, "incidents/submit.html", context | submission_form.form_context())

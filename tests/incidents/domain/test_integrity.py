@@ -114,9 +114,9 @@ def test_a_submitter_answer_cannot_make_the_name_public(moderator, client):
 
 def test_an_answer_turns_off_a_name_a_moderator_had_allowed(moderator):
     incident, submission, _ = submit(affected={"count": 1, "has_minor": False, "name": NAME})
+    moderation.claim(incident, moderator)
     moderation.edit_draft(incident, moderator, {"affected_name_public": True})
     assert Incident.objects.get(pk=incident.pk).affected_name_public is True
-    moderation.claim(incident, moderator)
     moderation.request_changes(incident, moderator, "Spelling?")
     services.answer_change_request(submission, "Different spelling.", {"affected": {"name": "Someone Else"}})
     assert Incident.objects.get(pk=incident.pk).affected_name_public is False
