@@ -4,8 +4,10 @@
 (``api.models.ApiToken``: not revoked, not expired); its last use is recorded (at most once a
 minute). Failed tokens are counted per client address in the shared cache; after
 TOKEN_FAILURE_LIMIT in TOKEN_FAILURE_WINDOW_SECONDS the address is refused (429) without a
-look-up. A token works only for an account with a confirmed second factor (incidents/mfa.py),
-as the desk and the admin do.
+look-up. A moderator's token works only for an account with a confirmed second factor
+(incidents/mfa.py), as the desk and the admin do. A contributor's token needs none: it can
+do nothing an anonymous client cannot (submit, more often, and read its partner's
+submissions), and it is a machine's credential, held by a partner's script.
 """
 
 from datetime import timedelta
@@ -17,6 +19,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import BaseThrottle
 
+from incidents.domain.partners import partner_of
 from incidents.mfa import has_second_factor
 
 from .models import ApiToken
@@ -45,7 +48,7 @@ class GuardedTokenAuthentication(BaseAuthentication):
             except ValueError:  # expired in between
                 cache.set(failures, 1, window)
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-        if not has_second_factor(token.user):
+        if not has_second_factor(token.user) and partner_of(token.user) is None:
             raise exceptions.AuthenticationFailed("This account has no second factor yet: sign in to the desk once to set one up.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):

@@ -98,6 +98,12 @@ class IncidentSummary(serializers.Serializer):
         return {**instance, "url": self.context["request"].build_absolute_uri(f"/api/v1/incidents/{instance['public_id']}/")}
 
 
+class PartnerCredit(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField(help_text="The partner's public credit line.")
+    url = serializers.URLField(allow_null=True)
+
+
 class IncidentRecord(serializers.Serializer):
     """A whole published incident (schema wir-incident/1)."""
 
@@ -124,6 +130,8 @@ class IncidentRecord(serializers.Serializer):
     affected = PublicAffected()
     sources = PublicSource(many=True)
     outcomes = PublicOutcome(many=True)
+    reported_by = PartnerCredit(allow_null=True, required=False,
+                                help_text="The partner credited with reporting it, when it asked for credit and the moderator kept it.")
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     history_url = serializers.URLField()
@@ -270,6 +278,8 @@ class PublishInput(serializers.Serializer):
     proposed = serializers.DictField(child=serializers.CharField(), required=False,
                                      help_text='{"<name as submitted>": "create" | "reject" | "<existing slug>"} for each proposed system or operator.')
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    credit = serializers.BooleanField(required=False, default=True,
+                                      help_text='false: publish without the partner\'s public credit ("Reported by …").')
     expected_status = serializers.ChoiceField(choices=choices.Status.choices, required=False)
 
 
@@ -371,3 +381,36 @@ class RequestDecision(serializers.Serializer):
     state = serializers.ChoiceField(choices=choices.RequestState.choices)
     public_id = serializers.CharField()
     version = serializers.IntegerField()
+
+
+class BulkItemResult(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The item's line (JSON Lines) or position from 1 (a JSON array).")
+    status = serializers.ChoiceField(choices=["created", "invalid"])
+    id = serializers.IntegerField(required=False, help_text="Submission id, when created.")
+    token = serializers.CharField(required=False, help_text="The secret status token, shown only now.")
+    status_url = serializers.URLField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="Field path (e.g. sources.0.url) to messages, when invalid; nothing of the item was stored.")
+
+
+class BulkResult(serializers.Serializer):
+    created = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    results = BulkItemResult(many=True)
+
+
+class PartnerSubmission(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=choices.Status.choices)
+    submitted_at = serializers.DateTimeField()
+    public_id = serializers.CharField(allow_null=True)
+    public_url = serializers.URLField(allow_null=True)
+    change_request = serializers.CharField(allow_null=True, help_text="The moderator's open question, if any.")
+    rejection_reason = serializers.CharField(allow_null=True)
+    credited = serializers.BooleanField(help_text="The record carries the partner's public credit.")
+
+
+class PartnerSubmissions(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = PartnerSubmission(many=True)

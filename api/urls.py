@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 from incidents.public.cache import cached_public
 
 from . import moderation_views as mod
-from . import views
+from . import partner_views, views
 
 moderation = SimpleRouter()
 moderation.register("moderation/submissions", mod.SubmissionViewSet, basename="moderation-submission")
@@ -30,6 +30,8 @@ v1 = [
     path("schema/incident.json", cached_public(views.RecordSchema.as_view()), name="record-schema"),
     re_path(rf"^incidents/{PUBLIC_ID}/corrections/$", views.CorrectionRequestCreate.as_view(), name="correction-create"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
+    path("submissions/bulk/", partner_views.SubmissionBulk.as_view(), name="submission-bulk"),
+    path("submissions/mine/", partner_views.MySubmissions.as_view(), name="submission-mine"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
     *moderation.urls,
 ]

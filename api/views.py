@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from incidents.domain import corrections
 from incidents.domain import submissions as services
+from incidents.domain.partners import partner_of
 from incidents.interchange import exports
 from incidents.models import Incident, Submission
 from incidents.public import cache as public_cache
@@ -29,10 +30,12 @@ from incidents.public import selectors
 from incidents.public.filters import IncidentFilter
 
 from . import serializers as s
+from .authentication import GuardedTokenAuthentication
 from .exceptions import Gone, error_body
 from .openapi import LIST_PARAMS, filter_parameters
 from .pagination import next_link, paginate
 from .parsers import LimitedJSONParser
+from .throttling import SubmissionThrottle
 
 ERRORS = {400: OpenApiResponse(s.Error, description="Invalid input: every failing field is named."), 404: OpenApiResponse(s.Error)}
 
@@ -306,22 +309,23 @@ SUBMISSION_EXAMPLE = {
 
 
 @extend_schema(tags=["submissions"], request=services.SubmissionSerializer, summary="Submit a sourced incident",
-               description="No account needed; rate-limited per client. Outcomes point to sources by position (0-based). "
+               description="No account needed; rate-limited per client, or per partner with a contributor's token. Outcomes point to sources by position (0-based). "
                            "Unknown systems and operators become proposals for the moderators. Contact details stay private.",
                examples=[OpenApiExample("A wrongful arrest", value=SUBMISSION_EXAMPLE, request_only=True)],
                responses={201: s.SubmissionCreated, 400: ERRORS[400], 413: OpenApiResponse(s.Error, description="Body over the size limit."),
                           429: OpenApiResponse(s.Error, description="Too many submissions from this client; try later.")})
 class SubmissionCreate(APIView):
     permission_classes = [AllowAny]
-    authentication_classes = []
+    authentication_classes = [GuardedTokenAuthentication]  # none needed; a partner's contributor token lifts the limit
     parser_classes = [LimitedJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SubmissionThrottle]
     throttle_scope = "submissions"
 
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["Send one JSON object."]})
-        submission, token = services.submit(request.data)
+        partner = partner_of(request.user)
+        submission, token = services.submit(request.data, partner=partner, contributor=request.user if partner else None)
         url = request.build_absolute_uri(f"/api/v1/submissions/status/{token}/")
         return Response({"id": submission.pk, "status": submission.incident.status, "status_url": url, "token": token,
                          "possible_duplicates": services.public_duplicates(submission.incident, request)}, status=status.HTTP_201_CREATED)

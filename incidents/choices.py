@@ -153,6 +153,8 @@ class Action(models.TextChoices):
     IMPORT = "import", "Imported"
     EDIT = "edit", "Edited draft"
     CLEAR_CONTACT = "clear_contact", "Contact details cleared"
+    WITHDRAW_CREDIT = "withdraw_credit", "Partner credit withdrawn"
+    RESTORE_CREDIT = "restore_credit", "Partner credit restored"
 
 
 class RequestKind(models.TextChoices):

@@ -183,6 +183,9 @@ LOGIN_REDIRECT_URL = "/moderation/"
 # Request bodies: submissions are small; a larger body is refused with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 SUBMISSION_MAX_BODY_BYTES = env_int("SUBMISSION_MAX_BODY_BYTES", 128 * 1024)
+# A partner's bulk submission: up to BULK_SUBMISSION_MAX_ITEMS items in one body of at most this size.
+BULK_SUBMISSION_MAX_BODY_BYTES = env_int("BULK_SUBMISSION_MAX_BODY_BYTES", 8 * 1024 * 1024)
+BULK_SUBMISSION_MAX_ITEMS = env_int("BULK_SUBMISSION_MAX_ITEMS", 500)
 
 # Security headers; the HTTPS-only ones switch on outside DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -263,6 +266,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "DEFAULT_THROTTLE_RATES": {
         "submissions": os.environ.get("SUBMISSION_RATE", "20/hour"),
+        # A partner's contributors together, per partner (each item of a bulk submission counts).
+        "partner_submissions": os.environ.get("PARTNER_SUBMISSION_RATE", "1000/hour"),
         "corrections": os.environ.get("CORRECTION_RATE", "20/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

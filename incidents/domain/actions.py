@@ -2,7 +2,7 @@
 admin each turn their input into one ``data`` dict and call ``perform``; none of them maps
 names to services itself.
 
-``data`` keys, all optional: message, reason, note, proposed ({name: decision}), changes
+``data`` keys, all optional: message, reason, note, proposed ({name: decision}), credit (keep a partner's credit), changes
 (draft fields as sent), remove (texts), into (a public id), expected_status (the status
 the caller saw; a conflict if the record moved since).
 """
@@ -36,7 +36,7 @@ ACTIONS = {
     "request_changes": ModerationAction("Request changes from the submitter", False, lambda i, u, d: moderation.request_changes(
         i, u, d.get("message", ""), expected_status=d.get("expected_status"))),
     "publish": ModerationAction("Publish", False, lambda i, u, d: moderation.publish(
-        i, u, proposed=d.get("proposed"), note=d.get("note", ""), expected_status=d.get("expected_status"))),
+        i, u, proposed=d.get("proposed"), note=d.get("note", ""), expected_status=d.get("expected_status"), credit=d.get("credit", True) is not False)),
     "reject": ModerationAction("Reject", False, lambda i, u, d: moderation.reject(i, u, d.get("reason", ""), expected_status=d.get("expected_status"))),
     "withdraw": ModerationAction("Withdraw from public view", True,
                                  lambda i, u, d: moderation.withdraw(i, u, d.get("reason", ""), expected_status=d.get("expected_status"))),

@@ -271,8 +271,10 @@ def _apply_proposals(incident: Incident, decisions: dict) -> dict:
     return applied
 
 
-def publish(incident: Incident, actor, *, proposed: dict | None = None, note: str = "", expected_status=None) -> Incident:
+def publish(incident: Incident, actor, *, proposed: dict | None = None, note: str = "", expected_status=None, credit: bool = True) -> Incident:
     """Publish a record under review: give it a public id, version 1 and a public snapshot.
+
+    ``credit`` False drops the partner's public credit ("Reported by …") from this record.
 
     Every proposed system or operator needs a decision in ``proposed``; at least one
     source is required, and every outcome must rest on one of the incident's sources.
@@ -290,7 +292,11 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
         locked.published_at = now
         locked.public_id = next_public_id(now.year)
         locked.version = 1
-        return {"public_id": locked.public_id, "proposed": applied} if applied else {"public_id": locked.public_id}
+        changes = {"public_id": locked.public_id}
+        if not credit and locked.reported_by_id:
+            locked.reported_by = None
+            changes["credit"] = "dropped by the moderator"
+        return changes | {"proposed": applied} if applied else changes
 
     def after(locked: Incident, changes):
         search.refresh_search_vectors([locked.pk])

@@ -118,12 +118,12 @@ def _scalar_values(attrs: dict) -> dict:
     return values
 
 
-def create_draft(attrs: dict) -> Incident:
+def create_draft(attrs: dict, reported_by=None) -> Incident:
     """Create an unpublished incident from validated draft attributes (see ``drafts.validate_draft``)."""
     values = _scalar_values(attrs)
     values.setdefault("date_precision", "day")
     values["affected_name_public"] = False  # only a moderator can make a name public
-    incident = Incident(status=Status.SUBMITTED, **values)
+    incident = Incident(status=Status.SUBMITTED, reported_by=reported_by, **values)
     incident.full_clean(exclude=["sources", "systems", "operators"])
     incident.save()
     _set_names(incident, attrs.get("systems", []), attrs.get("operators", []))

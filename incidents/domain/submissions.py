@@ -35,10 +35,13 @@ def _private_copy(payload: dict) -> dict:
     return kept
 
 
-def submit(payload: dict) -> tuple[Submission, str]:
+def submit(payload: dict, partner=None, contributor=None) -> tuple[Submission, str]:
     """Validate and store a submission; return it with its secret status token.
 
-    The token is returned once and only its hash is stored.
+    The token is returned once and only its hash is stored. ``partner`` (and the
+    ``contributor`` account) when a partner sent it: kept private on the submission, and the
+    partner's public credit set on the draft when the partner asks for it (the moderator may
+    drop it when publishing).
     """
     serializer = SubmissionSerializer(data=payload)
     serializer.is_valid(raise_exception=True)
@@ -46,10 +49,11 @@ def submit(payload: dict) -> tuple[Submission, str]:
     submitter = attrs.pop("submitter", None) or {}
     token = new_token()
     with transaction.atomic():
-        incident = records.create_draft(attrs)
+        incident = records.create_draft(attrs, reported_by=partner if partner is not None and partner.public_credit else None)
         submission = Submission.objects.create(
             incident=incident, payload=_private_copy(payload), token_hash=hash_token(token),
             submitter_role=submitter.get("role") or SubmitterRole.OTHER, contact_email=submitter.get("contact_email") or "",
+            partner=partner, contributor=contributor,
         )
         moderation.record_event(incident, Action.SUBMIT, to_status=Status.SUBMITTED)
     return submission, token

@@ -123,8 +123,10 @@ class ImportedIncident(drafts.IncidentDraft):
 
 
 def _drop_derived(data: dict) -> None:
-    """Fields the registry computes (the evidence level, single-source flags, preservation) are recomputed, not imported."""
+    """Fields the registry computes (the evidence level, single-source flags, preservation) are recomputed, not imported;
+    a partner's credit belongs to the registry that had the partner, so it is not carried across either."""
     data.pop("evidence_level", None)
+    data.pop("reported_by", None)
     for source in data.get("sources") or []:
         if isinstance(source, dict):
             source.pop("preservation", None)

@@ -30,6 +30,9 @@ class Submission(models.Model):
     contact_email = models.EmailField("contact e-mail (private)", blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    partner = models.ForeignKey("Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",
+                                help_text="The partner a contributor sent it for (private).")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     def __str__(self):
         return f"Submission #{self.pk}"

@@ -37,6 +37,7 @@ class PublicRecord(models.Model):
     vendor_ids = ArrayField(models.IntegerField(), default=list)
     technologies = ArrayField(models.CharField(max_length=30), default=list)
     outcome_types = ArrayField(models.CharField(max_length=30), default=list)
+    reported_by = models.IntegerField(null=True)  # the credited partner's id (Incident.reported_by while credit stands)
     # Full-text search: ``document`` is the record's whole search vector (title, narrative,
     # source titles, preserved copies), for matching; it is kept out of line (TOAST), so
     # the rows stay narrow. ``headline`` (the title alone, inline, with its own index) is what
@@ -62,6 +63,7 @@ class PublicRecord(models.Model):
             models.Index(fields=["-published_at", "-incident"], name="facts_newest"),
             models.Index(fields=["country", "region"], name="facts_place"),
             models.Index(fields=["incident_date"], name="facts_date"),
+            models.Index(fields=["reported_by"], name="facts_reported_by", condition=models.Q(reported_by__isnull=False)),
         ]
 
     def __str__(self):

@@ -30,6 +30,7 @@ CSV_COLUMNS = [
     ("source_urls", "Source URLs, separated by ' | '."),
     ("version", "Version number of the record."),
     ("published_at", "First publication time (ISO 8601, UTC)."),
+    ("reported_by", "Slug of the partner organisation credited with reporting it, where it asked for credit."),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -54,6 +55,7 @@ _COLUMNS = [
     "i.human_review::text", "i.sole_basis::text", "i.affected_count::text", "i.affected_minor::text", "oc.types", "oc.days::text",
     "so.n::text", "so.urls", "i.version::text",
     "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+    "rp.slug",
 ]
 
 # The stored CSV line of each public incident of %s (a list of ids), without its first two
@@ -75,5 +77,6 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT count(*) AS n, string_agg(s.url, ' | ' ORDER BY l.position, l.id) AS urls
     FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id WHERE l.incident_id = i.id) AS so ON true
+LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
 WHERE i.id = ANY(%s) AND i.status = 'published'
 """

@@ -16,7 +16,7 @@ from django.http import QueryDict
 
 from .. import choices
 from ..evidence import EvidenceLevel
-from ..models import Organization, PublicRecord, System
+from ..models import Organization, Partner, PublicRecord, System
 from ..text import lookup_keys
 from .counts import tag
 
@@ -169,6 +169,8 @@ class IncidentFilter(django_filters.FilterSet):
     technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
     evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label="Evidence",
                             help_text="Evidence level derived from the sources: official_record, reported or testimony_only.")
+    reported_by = ValuesFilter(method="by_partner", label="Reported by",
+                               help_text="Slug of a partner organisation credited with reporting the case.")
     has_minor = StrictBooleanFilter(method="by_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
     incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
     incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
@@ -285,6 +287,9 @@ class IncidentFilter(django_filters.FilterSet):
     def by_year(self, qs, name, values):
         years = [int(v) for v in values if v.isdigit() and len(v) <= 4]
         return self._tagged(qs, "year", years) if years else qs.none()
+
+    def by_partner(self, qs, name, values):
+        return qs.filter(reported_by__in=Partner.objects.filter(slug__in=values, public_credit=True).values("id"))
 
     def by_minor(self, qs, name, value):
         return self._tagged(qs, "has_minor", [value])

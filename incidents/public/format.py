@@ -46,6 +46,7 @@ RECORD_FIELDS = (
     "id", "public_id", "version", "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
     "identification_mode", "error_type", "contributing_factors", "reference_database", "human_review", "sole_basis",
     "external_ids", "affected_count", "affected_minor", "affected_name", "affected_name_public", "published_at", "updated_at",
+    "reported_by__slug", "reported_by__name", "reported_by__credit_line", "reported_by__website", "reported_by__public_credit",
 )
 
 
@@ -102,6 +103,14 @@ def preservation_of(source: dict) -> dict | None:
     }
 
 
+def credit_of(row: dict) -> dict | None:
+    """The public credit of a record: its partner, while the partner asks for credit; never a person."""
+    if not row["reported_by__slug"] or not row["reported_by__public_credit"]:
+        return None
+    return {"slug": row["reported_by__slug"], "name": row["reported_by__credit_line"] or row["reported_by__name"],
+            "url": row["reported_by__website"] or None}
+
+
 def record_from_row(row: dict) -> dict:
     """Return the public record of one incident row from ``with_record_data``.
 
@@ -152,6 +161,7 @@ def record_from_row(row: dict) -> dict:
              "single_source": len(o["source_ids"]) == 1}
             for o in row["record_outcomes"]
         ],
+        "reported_by": credit_of(row),
         "published_at": _timestamp(row["published_at"]),
         "updated_at": _timestamp(row["updated_at"]),
     }

@@ -99,11 +99,14 @@ SELECT i.id, json_build_object(
     'affected', json_build_object('count', i.affected_count, 'has_minor', i.affected_minor,
         'name', CASE WHEN i.affected_name_public AND i.affected_minor IS NOT TRUE THEN NULLIF(i.affected_name, '') END),
     'sources', coalesce(src.j, '[]'::json), 'outcomes', coalesce(outc.j, '[]'::json),
+    'reported_by', CASE WHEN rp.id IS NULL THEN NULL ELSE json_build_object(
+        'slug', rp.slug, 'name', coalesce(NULLIF(rp.credit_line, ''), rp.name), 'url', NULLIF(rp.website, '')) END,
     'published_at', {_timestamp("i.published_at")}, 'updated_at', {_timestamp("i.updated_at")}
 )::text
 FROM incidents_incident i JOIN ids ON ids.id = i.id
 LEFT JOIN sys ON sys.incident_id = i.id LEFT JOIN ops ON ops.incident_id = i.id
 LEFT JOIN src ON src.incident_id = i.id LEFT JOIN outc ON outc.incident_id = i.id
+LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
 WHERE i.status = 'published'
 ORDER BY ids.ord
 """

@@ -28,7 +28,7 @@ BUILD_SQL = f"""
 INSERT INTO incidents_publicrecord (
     incident_id, public_id, published_at, incident_date, year, country, region, identification_mode, error_type,
     affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types,
-    document, headline, record, summary, csv_line)
+    reported_by, document, headline, record, summary, csv_line)
 SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
     i.identification_mode, i.error_type, i.affected_minor, parsed.r->>'evidence_level', i.contributing_factors,
     ARRAY(SELECT DISTINCT l.system_id FROM incidents_incident_systems l WHERE l.incident_id = i.id ORDER BY 1),
@@ -38,6 +38,7 @@ SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.i
     ARRAY(SELECT DISTINCT s.technology FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
           WHERE l.incident_id = i.id ORDER BY 1),
     ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
+    (SELECT p.id FROM incidents_partner p WHERE p.id = i.reported_by_id AND p.public_credit),
     i.search_vector, setweight(to_tsvector('english', i.title), 'A'),
     rec.line, {SUMMARY_SQL}, csv.line
 FROM incidents_incident i

@@ -83,6 +83,8 @@ def _action_data(post) -> dict:
     proposed = {key[len("proposed:"):]: value for key, value in post.items() if key.startswith("proposed:") and value}
     if proposed:
         data["proposed"] = proposed
+    if post.get("action") == "publish" and "credit-shown" in post:
+        data["credit"] = post.get("credit") == "on"
     if "remove" in post:
         data["remove"] = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
     if "changes" in post:

@@ -9,6 +9,7 @@ from api.models import ApiToken
 
 from ... import mfa
 from ...domain.moderation import MODERATORS_GROUP
+from ...domain.partners import partner_of
 
 MODERATOR_MODELS = ["incident", "source", "outcome", "system", "organization", "submission", "moderationevent", "incidentversion", "proposedname"]
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, username, email, password, rotate_token, token_name="", token_days=None, **options):
         user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+        if partner_of(user) is not None:
+            raise CommandError(f"{username} is a partner's contributor account; a moderator needs an account of its own.")
         user.is_staff = True
         user.is_active = True
         if email:
