@@ -35,6 +35,7 @@ def queue_item(submission: Submission) -> dict:
         "claimed_by": incident.claimed_by.get_username() if incident.claimed_by else None,
         "answered": getattr(submission, "last_action", None) == Action.ANSWER,
         "submitter_role": submission.submitter_role, "contact_email": submission.contact_email,
+        "partner": submission.partner.slug if submission.partner_id else None,
         "proposed": [{"kind": p.kind, "name": p.name} for p in incident.proposed_names.all()],
     }
 
@@ -98,12 +99,13 @@ def _moderation_action(name, input_class, summary, operation_id, target):
 class SubmissionViewSet(ModeratorViewSet):
     """The moderation queue, one submission, and the actions on a submission."""
 
-    queryset = with_last_action(Submission.objects.select_related("incident__claimed_by"))
+    queryset = with_last_action(Submission.objects.select_related("incident__claimed_by", "partner"))
     serializer_class = s.ModerationItem
     lookup_value_regex = r"\d+"
 
     @extend_schema(tags=["moderation"], summary="The moderation queue, oldest first",
                    parameters=[OpenApiParameter("state", str, many=True, enum=[x.value for x in Status], description="Default: every open state."),
+                               OpenApiParameter("partner", str, description="Only what this partner (slug) sent: review a partner's batch."),
                                OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 500}, description="Default 100."),
                                OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000})],
                    responses={200: s.ModerationItem(many=True), **MOD_ERRORS}, operation_id="moderation_submissions_list")
@@ -124,7 +126,7 @@ class SubmissionViewSet(ModeratorViewSet):
                 raise ValueError
         except ValueError:
             raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None
-        rows = moderation_queue(states)[offset:offset + limit]
+        rows = moderation_queue(states, partner=request.query_params.get("partner") or None)[offset:offset + limit]
         return Response([queue_item(x) for x in rows])
 
     @extend_schema(tags=["moderation"], summary="One submission: as sent, what would be published, and its history",

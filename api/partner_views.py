@@ -8,10 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.domain import drafts
+from incidents.domain import drafts, partners
 from incidents.domain import submissions as services
 from incidents.domain.partners import partner_of
-from incidents.models import Submission
 
 from . import serializers as s
 from .authentication import GuardedTokenAuthentication
@@ -104,23 +103,10 @@ class MySubmissions(APIView):
                 raise ValueError
         except ValueError:
             raise ValidationError({"limit": ["Use a limit from 1 to 500 and an offset of 0 or more."]}) from None
-        rows = partner_submissions(partner_of(request.user))
-        response = Response({"count": rows.count(), "results": [mine_item(x, request) for x in rows[offset:offset + limit]]})
+        rows = partners.partner_submissions(partner_of(request.user))
+        results = [partners.submission_row(x) for x in rows[offset:offset + limit]]
+        for row in results:
+            row["public_url"] = request.build_absolute_uri(row["public_url"]) if row["public_url"] else None
+        response = Response({"count": rows.count(), "results": results})
         response["Cache-Control"] = "no-store, private"
         return response
-
-
-def partner_submissions(partner):
-    return Submission.objects.filter(partner=partner).select_related("incident").order_by("-created_at", "-id")
-
-
-def mine_item(submission: Submission, request=None) -> dict:
-    """What a partner may read about a submission it sent: no contact, no moderator's name."""
-    incident = submission.incident
-    status = services.submission_status(submission)
-    public = f"/incidents/{incident.public_id}/" if incident.public_id and incident.status == "published" else None
-    return {"id": submission.pk, "title": incident.title, "status": incident.status, "submitted_at": submission.created_at,
-            "public_id": status["public_id"], "public_url": request.build_absolute_uri(public) if public and request else public,
-            "change_request": status["change_request"], "rejection_reason": status["rejection_reason"],
-            "credited": bool(incident.reported_by_id and submission.partner and submission.partner.public_credit)}
-

@@ -335,6 +335,7 @@ class ModerationItem(serializers.Serializer):
     answered = serializers.BooleanField(help_text="The submitter has answered a change request and no moderator has acted since.")
     submitter_role = serializers.CharField()
     contact_email = serializers.CharField(allow_blank=True)
+    partner = serializers.CharField(allow_null=True, help_text="Slug of the partner that sent it, if a partner did.")
     proposed = serializers.ListField(child=serializers.DictField())
 
 

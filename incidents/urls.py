@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from .public.cache import cached_public
-from .views import corrections, desk, desk_edit, feeds, health, mfa, public, submission, tokens
+from .views import corrections, desk, desk_edit, feeds, health, mfa, partners, public, submission, tokens
 
 app_name = "incidents"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("moderation/submissions/<int:pk>/", desk.review, name="desk-review"),
     path("moderation/submissions/<int:pk>/edit/", desk_edit.edit, name="desk-edit"),
     path("moderation/requests/", corrections.request_queue, name="desk-requests"),
+    path("moderation/partners/", partners.partners_desk, name="desk-partners"),
+    path("partners/submissions/", partners.my_submissions, name="partner-submissions"),
     path("moderation/requests/<int:pk>/", corrections.request_review, name="desk-request"),
     re_path(rf"^moderation/incidents/{PUBLIC_ID}/$", desk.incident_desk, name="desk-incident"),
     re_path(rf"^moderation/incidents/{PUBLIC_ID}/action/$", desk.incident_action, name="desk-incident-action"),

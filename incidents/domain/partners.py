@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..choices import Action, Status
-from ..models import Contributor, Incident, Partner
+from ..models import Contributor, Incident, Partner, Submission
 from ..public import store
-from . import moderation
+from . import moderation, submissions
 
 
 def partner_of(user) -> Partner | None:
@@ -88,3 +88,20 @@ def set_credit(partner: Partner, public_credit: bool, actor=None, reason: str = 
                                    "changes": {"reported_by": [None, partner.slug] if public_credit else [partner.slug, None]}}
                                   for i in published])
     return len(published)
+
+
+def partner_submissions(partner):
+    """A partner's submissions, newest first."""
+    return Submission.objects.filter(partner=partner).select_related("incident", "partner").order_by("-created_at", "-id")
+
+
+def submission_row(submission: Submission) -> dict:
+    """What a partner may read about a submission it sent: where it stands and the moderator's
+    messages to it; no contact address, no moderator's name."""
+    incident = submission.incident
+    status = submissions.submission_status(submission)
+    published = incident.status == Status.PUBLISHED and incident.public_id
+    return {"id": submission.pk, "title": incident.title, "status": incident.status, "submitted_at": submission.created_at,
+            "public_id": status["public_id"], "public_url": f"/incidents/{incident.public_id}/" if published else None,
+            "change_request": status["change_request"], "rejection_reason": status["rejection_reason"],
+            "credited": bool(incident.reported_by_id and submission.partner and submission.partner.public_credit)}

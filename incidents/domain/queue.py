@@ -13,9 +13,12 @@ def with_last_action(submissions):
     return submissions.annotate(last_action=Subquery(latest))
 
 
-def moderation_queue(states=None):
+def moderation_queue(states=None, partner: str | None = None):
     """Return the submissions in these states (every open state by default), oldest first,
-    with the incident, its reviewer, its proposed names and its latest action loaded for the
-    queue's rows."""
-    return with_last_action(Submission.objects.filter(incident__status__in=list(states or OPEN_STATES)).select_related("incident__claimed_by")
-                            .prefetch_related("incident__proposed_names").order_by("created_at", "id"))
+    with the incident, its reviewer, its proposed names, its partner and its latest action
+    loaded for the queue's rows; only those a partner sent when ``partner`` (a slug) is given."""
+    rows = Submission.objects.filter(incident__status__in=list(states or OPEN_STATES))
+    if partner:
+        rows = rows.filter(partner__slug=partner)
+    return with_last_action(rows.select_related("incident__claimed_by", "partner").prefetch_related("incident__proposed_names")
+                            .order_by("created_at", "id"))

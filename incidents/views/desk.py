@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from ..choices import OPEN_STATES, Status
 from ..domain import actions, drafts, duplicates, moderation
 from ..domain.queue import moderation_queue
-from ..models import Incident, Submission, System
+from ..models import Incident, Partner, Submission, System
 from ..public.format import public_record
 
 QUEUE_LIMIT = 200
@@ -43,8 +43,10 @@ def moderator_required(view):
 @require_http_methods(["GET"])
 def queue(request):
     states = [s for s in request.GET.getlist("state") if s in Status.values] or list(OPEN_STATES)
-    rows = moderation_queue(states)[:QUEUE_LIMIT]
-    return render(request, "incidents/desk/queue.html", {"rows": rows, "states": states, "all_states": Status.choices})
+    partner = request.GET.get("partner") or ""
+    rows = moderation_queue(states, partner=partner)[:QUEUE_LIMIT]
+    return render(request, "incidents/desk/queue.html", {"rows": rows, "states": states, "all_states": Status.choices,
+                                                         "partners": Partner.objects.only("slug", "name"), "partner": partner})
 
 
 def _errors_of(exc) -> list[str]:

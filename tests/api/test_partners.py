@@ -186,3 +186,45 @@ def test_without_credit_asked_no_record_shows_the_partner(moderator, visitor):
     moderation.claim(incident, moderator)
     published = moderation.publish(incident, moderator)
     assert visitor.get(f"/api/v1/incidents/{published.public_id}/").json()["reported_by"] is None
+
+
+def test_moderators_manage_partners_in_the_desk_and_filter_the_queue_by_partner(client, moderator, visitor):
+    client.force_login(moderator)
+    response = client.post("/moderation/partners/", {"organization": "Defenders Office", "website": "https://defenders.example.org",
+                                                     "public_credit": "on", "username": "defenders-bot"})
+    assert response.status_code == 200
+    token = response.context["new_token"][1]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    sid = api.post("/api/v1/submissions/", payload(title="Sent by the defenders"), format="json").json()["id"]
+    APIClient().post("/api/v1/submissions/", payload(title="Sent by someone else"), format="json")
+    queue = client.get("/moderation/?partner=defenders-office").content.decode()
+    assert "Sent by the defenders" in queue and "Sent by someone else" not in queue and "from Defenders Office" in queue
+    incident = Submission.objects.get(pk=sid).incident
+    moderation.claim(incident, moderator)
+    published = moderation.publish(incident, moderator)
+    assert "Reported by" in visitor.get(f"/incidents/{published.public_id}/").content.decode()
+    partner = Partner.objects.get(slug="defenders-office")
+    client.post("/moderation/partners/", {"action": "credit", "partner": partner.pk})
+    assert "Reported by" not in APIClient().get(f"/incidents/{published.public_id}/").content.decode()
+    assert ModerationEvent.objects.filter(incident=published, action=Action.WITHDRAW_CREDIT, actor=moderator).exists()
+
+
+def test_the_api_queue_filters_by_partner(mod_client):
+    api, _ = contributor_client()
+    api.post("/api/v1/submissions/", payload(title="From the lab"), format="json")
+    APIClient().post("/api/v1/submissions/", payload(title="From a person"), format="json")
+    rows = mod_client.get("/api/v1/moderation/submissions/?partner=face-search-research-lab").json()
+    assert [r["title"] for r in rows] == ["From the lab"] and rows[0]["partner"] == "face-search-research-lab"
+
+
+def test_a_contributor_signed_in_sees_its_partners_submissions(client, moderator):
+    api, _ = contributor_client(password="a long enough passphrase 42")
+    api.post("/api/v1/submissions/", payload(title="A lab case"), format="json")
+    assert client.get("/partners/submissions/").status_code == 302  # sign in first
+    response = client.post("/moderation/login/?next=/partners/submissions/", {"username": "lab-bot", "password": "a long enough passphrase 42"})
+    assert response.status_code == 302 and response["Location"] == "/partners/submissions/"
+    html = client.get("/partners/submissions/").content.decode()
+    assert "A lab case" in html and "submitted" in html
+    client.force_login(moderator)
+    assert client.get("/partners/submissions/").status_code == 403
