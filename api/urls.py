@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 from incidents.public.cache import cached_public
 
 from . import moderation_views as mod
-from . import partner_views, views
+from . import notice_views, partner_views, views
 
 moderation = SimpleRouter()
 moderation.register("moderation/submissions", mod.SubmissionViewSet, basename="moderation-submission")
@@ -32,6 +32,7 @@ v1 = [
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/bulk/", partner_views.SubmissionBulk.as_view(), name="submission-bulk"),
     path("submissions/mine/", partner_views.MySubmissions.as_view(), name="submission-mine"),
+    path("submissions/lost-link/", notice_views.LostLink.as_view(), name="submission-lost-link"),
     path("submissions/status/<str:token>/", views.SubmissionStatusView.as_view(), name="submission-status"),
     *moderation.urls,
 ]

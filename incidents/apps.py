@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: app loading must finish (models ready) first.
+        from . import tasks  # noqa: F401  (app loading) sends submitters' notices once they are queued
         from .domain import receivers  # noqa: F401  (app loading) keeps public records current when what they show changes
         from .preservation import queue  # noqa: F401  (app loading) preserves every new source
         from .public.rebuild import after_migrate  # (app loading) fills what migrations left empty

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from .domain import retention
+from .domain import notices, retention
 from .preservation import capture as preservation
 
 
@@ -49,6 +49,26 @@ def prune_cache() -> int:
         return cache.prune() if hasattr(cache, "prune") else 0
     finally:
         prune_cache.using(run_after=timezone.now() + timedelta(minutes=10)).enqueue()
+
+
+@task()
+def send_notices() -> int:
+    """Mail the submitters' notices that are due (domain.notices); if some wait for a retry, run again when the first is due."""
+    try:
+        return notices.send_due()
+    finally:
+        due = notices.next_due()
+        if due is not None and due > timezone.now():
+            send_notices.using(run_after=due).enqueue()
+
+
+def _wake_for_notices(sender, **kwargs):
+    """A notice was queued and its transaction committed: send it now rather than at the next round."""
+    send_notices.enqueue()
+
+
+# Connected here, where the task is: the domain only announces that notices are waiting.
+notices.notice_queued.connect(_wake_for_notices, dispatch_uid="incidents-send-notices")
 
 
 def ensure_retention_scheduled() -> bool:

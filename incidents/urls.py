@@ -26,6 +26,8 @@ urlpatterns = [
     path("about/methods/", cached_public(public.methods), name="methods"),
     path("feed.atom", cached_public(feeds.LatestIncidents()), name="feed"),
     path("submit/", submission.submit, name="submit"),
+    path("submit/thanks/", submission.submitted, name="submitted"),
+    path("submissions/lost-link/", submission.lost_link, name="lost-link"),
     path("submissions/status/<str:token>/", submission.submission_status, name="submission-status"),
     path("moderation/", desk.queue, name="desk"),
     path("moderation/login/", auth_views.LoginView.as_view(template_name="incidents/desk/login.html", redirect_authenticated_user=True), name="desk-login"),

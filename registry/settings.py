@@ -231,6 +231,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # decision on what they sent (incidents/retention.py, run daily by the worker).
 CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 90)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@localhost")
+# The site's public address, for links in mails sent by the worker (no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work (source preservation) runs in django-tasks' database worker, which
 # `make run` starts beside the web server (`manage.py run_worker`).
@@ -269,6 +271,7 @@ REST_FRAMEWORK = {
         # A partner's contributors together, per partner (each item of a bulk submission counts).
         "partner_submissions": os.environ.get("PARTNER_SUBMISSION_RATE", "1000/hour"),
         "corrections": os.environ.get("CORRECTION_RATE", "20/hour"),
+        "lost_link": os.environ.get("LOST_LINK_RATE", "5/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",

@@ -17,9 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..choices import Action, ProposalKind, Status
-from ..models import Incident, IncidentVersion, ModerationEvent, Organization, System
+from ..models import Incident, IncidentVersion, ModerationEvent, Notice, Organization, System
 from ..public import search, store
-from . import records
+from . import notices, records
 
 
 class ModerationError(Exception):
@@ -190,7 +190,9 @@ def release(incident: Incident, actor, *, expected_status=None) -> Incident:
 
 def request_changes(incident: Incident, actor, message: str, *, expected_status=None) -> Incident:
     """Ask the submitter for changes; the message shows on their status page."""
-    return transition(incident.pk, Action.REQUEST_CHANGES, actor, reason=required_text(message, "message"), expected_status=expected_status)
+    message = required_text(message, "message")
+    return transition(incident.pk, Action.REQUEST_CHANGES, actor, reason=message, expected_status=expected_status,
+                      after=lambda locked, changes: notices.queue(locked.pk, Notice.Kind.QUESTION, message))
 
 
 def answer(incident: Incident, message: str, changes: dict | None = None) -> Incident:
@@ -230,7 +232,9 @@ def edit_draft(incident: Incident, actor, changes: dict, note: str = "", *, expe
 
 def reject(incident: Incident, actor, reason: str, *, expected_status=None) -> Incident:
     """Refuse a submission; the reason shows on the submitter's status page only."""
-    return transition(incident.pk, Action.REJECT, actor, reason=required_text(reason, "reason"), expected_status=expected_status)
+    reason = required_text(reason, "reason")
+    return transition(incident.pk, Action.REJECT, actor, reason=reason, expected_status=expected_status,
+                      after=lambda locked, changes: notices.queue(locked.pk, Notice.Kind.REJECTED, reason))
 
 
 def next_public_id(year: int) -> str:
@@ -300,6 +304,7 @@ def publish(incident: Incident, actor, *, proposed: dict | None = None, note: st
 
     def after(locked: Incident, changes):
         search.refresh_search_vectors([locked.pk])
+        notices.queue(locked.pk, Notice.Kind.PUBLISHED)
 
     return transition(incident.pk, Action.PUBLISH, actor, reason=note, apply=apply, after=after, expected_status=expected_status,
                       new_version=lambda record, changes: (note or "First published.", {}))

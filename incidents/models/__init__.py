@@ -9,6 +9,7 @@ from .catalogue import NamedEntity, NamedQuerySet, Organization, System, unique_
 from .history import HistoryQuerySet, IncidentVersion, ModerationEvent  # noqa: F401
 from .incident import Incident, IncidentQuerySet, Outcome, ProposedName  # noqa: F401
 from .intake import CorrectionRequest, Submission, hash_token, new_token  # noqa: F401
+from .notices import Notice, StatusLink  # noqa: F401
 from .partners import Contributor, Partner  # noqa: F401
 from .public import PublicCount, PublicIdCounter, PublicRecord, PublicVersion  # noqa: F401
 from .sources import IncidentSource, Source, SourceCapture  # noqa: F401

@@ -39,7 +39,10 @@ class Submission(models.Model):
 
     @classmethod
     def by_token(cls, token: str):
-        return cls.objects.select_related("incident").filter(token_hash=hash_token(token or "")).first()
+        """The submission this secret link opens: the link shown after submitting, or one sent by mail (``StatusLink``)."""
+        digest = hash_token(token or "")
+        found = cls.objects.select_related("incident").filter(token_hash=digest).first()
+        return found or cls.objects.select_related("incident").filter(status_links__token_hash=digest).first()
 
 
 class CorrectionRequest(models.Model):

@@ -39,3 +39,14 @@
     }
   });
 })();
+// A report is sent once: the button is disabled after the first click (the server also refuses a
+// second post of the same form).
+(function () {
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+    });
+  });
+})();
