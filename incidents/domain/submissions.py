@@ -87,9 +87,7 @@ def public_duplicates(incident, request=None) -> list[dict]:
     """Likely duplicates a submitter may see: published records only, and only public reasons."""
     rows = []
     for c in duplicates.candidates(incident, published_only=True, limit=5):
-        if not c.public_reasons:
-            continue
         path = f"/incidents/{c.incident.public_id}/"
-        rows.append({"public_id": c.incident.public_id, "title": c.incident.title, "score": round(c.score, 2), "reasons": c.public_reasons,
+        rows.append({"public_id": c.incident.public_id, "title": c.incident.title, "score": round(c.public_score, 2), "reasons": c.public_reasons,
                      "url": request.build_absolute_uri(path) if request else path})
     return rows
