@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 )
 
 from incidents.choices import Status
-from incidents.domain import moderation, redaction
+from incidents.domain import moderation, partners, redaction
 from incidents.domain import submissions as services
 from incidents.models import Incident
 from tests.factories import make_moderator
@@ -65,6 +65,12 @@ class Registry(RuleBasedStateMachine):
         self.tokens = itertools.count(1)
         self.records = {}  # pk -> {"status", "public_id", "T", "P", "D": [...], "S": [...]}
         self.hidden = set()  # canaries no public surface may show
+        # A partner asking for credit: its credit line is public on the records it sent while the
+        # credit stands, and nowhere once withdrawn; its contributor's name never is.
+        n = next(_names)
+        self.partner, _ = partners.save_partner(f"Promise Partner {n}", credit_line=f"QzCredit{n:04d}canary", public_credit=True)
+        self.contributor, _ = partners.contributor_account(f"Qzcontrib{n:04d}canary", self.partner)
+        self.hidden.add(self.contributor.username)
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -86,8 +92,8 @@ class Registry(RuleBasedStateMachine):
     def start(self):
         self.submit(shared=0)
 
-    @rule(shared=st.integers(min_value=0, max_value=len(SHARED_URLS)))
-    def submit(self, shared):
+    @rule(shared=st.integers(min_value=0, max_value=len(SHARED_URLS)), by_partner=st.booleans())
+    def submit(self, shared, by_partner=False):
         t, p, d, s1, s2 = self.token("T"), self.token("P"), self.token("D"), self.token("S"), self.token("S")
         sources = [{"url": SHARED_URLS[shared - 1] if shared else f"https://news.example.org/{d}", "title": f"{d} report on {p}",
                     "publisher": f"{d} Press", "source_type": "news"},
@@ -98,8 +104,9 @@ class Registry(RuleBasedStateMachine):
             "outcomes": [{"type": "arrested", "detail": f"{p} held overnight.", "sources": [0]}],
             "affected": {"count": 1, "has_minor": False, "name": f"Name{s1}", "name_public": True},
             "submitter": {"role": "affected_person", "contact_email": f"{s2}@private.example"},
-        })
-        record = {"status": Status.SUBMITTED, "public_id": None, "T": t, "P": p, "D": [d], "S": [s1, s2], "submission": submission}
+        }, **({"partner": self.partner, "contributor": self.contributor} if by_partner else {}))
+        record = {"status": Status.SUBMITTED, "public_id": None, "T": t, "P": p, "D": [d], "S": [s1, s2], "submission": submission,
+                  "credited": by_partner and self.partner.public_credit}
         self.records[submission.incident_id] = record
         self.hidden |= {s1, s2}
         self.hide_unpublished(record)
@@ -185,7 +192,23 @@ class Registry(RuleBasedStateMachine):
         moderation.merge(Incident.objects.get(pk=duplicate), self.moderator, into=Incident.objects.get(pk=into))
         self.records[duplicate].update(status=Status.MERGED, into=into)
 
+    @rule()
+    def toggle_credit(self):
+        """The partner withdraws its public credit, or asks for it again."""
+        partners.set_credit(self.partner, not self.partner.public_credit)
+
     # --- what must hold after every step --------------------------------------------------
+
+    @invariant()
+    def a_partner_is_credited_exactly_where_its_credit_stands(self):
+        credit = self.partner.credit_line
+        for pk in self.by_status(Status.PUBLISHED):
+            record = self.records[pk]
+            text = self.client.get(f"/api/v1/incidents/{record['public_id']}/").content.decode()
+            assert (credit in text) == bool(record.get("credited") and self.partner.public_credit), record["public_id"]
+        if not self.partner.public_credit:
+            for path in ("/api/v1/incidents/export.jsonl", "/api/v1/incidents/export.csv", "/incidents/"):
+                assert credit not in body(self.client.get(path)), path
 
     @invariant()
     def every_public_surface_shows_the_published_records_and_nothing_private(self):
