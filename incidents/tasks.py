@@ -53,13 +53,18 @@ def prune_cache() -> int:
 
 @task()
 def send_notices() -> int:
-    """Mail the submitters' notices that are due (domain.notices); if some wait for a retry, run again when the first is due."""
+    """Mail the submitters' notices that are due (domain.notices), then make sure one run is
+    waiting: at the next retry if one is due sooner, else in ten minutes (a sweep, in case a
+    wake-up was lost)."""
+    from django_tasks_db.models import DBTaskResult
+
     try:
         return notices.send_due()
     finally:
+        later = timezone.now() + timedelta(minutes=10)
         due = notices.next_due()
-        if due is not None and due > timezone.now():
-            send_notices.using(run_after=due).enqueue()
+        if not DBTaskResult.objects.filter(task_path=send_notices.module_path, status="READY").exists():
+            send_notices.using(run_after=min(due, later) if due is not None else later).enqueue()
 
 
 def _wake_for_notices(sender, **kwargs):
@@ -76,7 +81,7 @@ def ensure_retention_scheduled() -> bool:
     from django_tasks_db.models import DBTaskResult
 
     added = False
-    for periodic in (clear_contacts, prune_cache):
+    for periodic in (clear_contacts, prune_cache, send_notices):
         if not DBTaskResult.objects.filter(task_path=periodic.module_path, status="READY").exists():
             periodic.enqueue()
             added = True
