@@ -17,6 +17,7 @@ from .authentication import GuardedTokenAuthentication
 from .parsers import BatchLines, BulkJSONParser, JSONLinesParser, JSONLParser
 from .permissions import IsContributor
 from .throttling import SubmissionThrottle
+from .views import SUBMISSION_EXAMPLE
 
 
 def _batch(data) -> list[dict]:
@@ -42,7 +43,7 @@ def _errors(exc) -> dict[str, list[str]]:
                            "that fails stores nothing and does not stop the others. Each item counts against the partner's hourly limit.",
                request={"application/json": {"type": "array", "items": {"$ref": "#/components/schemas/SubmissionRequest"}, "maxItems": 500},
                         "application/x-ndjson": {"type": "string", "description": "One submission (a JSON object) per line."}},
-               examples=[OpenApiExample("Two items, one of them bad", request_only=True, value=[{"title": "…"}, {"title": ""}])],
+               examples=[OpenApiExample("One case in a batch", request_only=True, value=[SUBMISSION_EXAMPLE])],
                responses={200: s.BulkResult, 400: OpenApiResponse(s.Error), 401: OpenApiResponse(s.Error), 403: OpenApiResponse(s.Error),
                           413: OpenApiResponse(s.Error, description="Body over the size limit."),
                           429: OpenApiResponse(s.Error, description="The partner's hourly limit would be exceeded; nothing was stored.")})
