@@ -1,4 +1,3 @@
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -6,6 +5,7 @@ from django.utils import timezone
 from api.models import ApiToken
 
 from ...domain import partners
+from .createmoderator import set_checked_password
 
 
 class Command(BaseCommand):
@@ -33,11 +33,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(m for ms in exc.message_dict.values() for m in ms) if hasattr(exc, "error_dict") else " ".join(exc.messages)) from None
         if password:
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                raise CommandError("Password refused: " + " ".join(exc.messages) + " Choose a longer passphrase.") from None
-            user.set_password(password)
+            set_checked_password(user, password)
             user.save()
         token, key = ApiToken.issue(user, f"contributor token made on {timezone.now():%Y-%m-%d}", token_days)
         self.stderr.write(f"{'Created' if partner_created else 'Using'} partner {partner.name} ({partner.slug}); public credit "

@@ -22,6 +22,15 @@ def moderators_group() -> Group:
     return group
 
 
+def set_checked_password(user, password: str) -> None:
+    """Set ``password`` if Django's validators accept it; else stop with their messages."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise CommandError("Password refused: " + " ".join(exc.messages) + " Choose a longer passphrase.") from None
+    user.set_password(password)
+
+
 class Command(BaseCommand):
     help = ("Create or update a moderator, set up their second factor if they have none, and print a new API token "
             "(Authorization: Token <token>; it expires after API_TOKEN_DAYS days and is shown only now).")
@@ -43,11 +52,7 @@ class Command(BaseCommand):
         if email:
             user.email = email
         if password:
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                raise CommandError("Password refused: " + " ".join(exc.messages) + " Choose a longer passphrase.") from None
-            user.set_password(password)
+            set_checked_password(user, password)
         elif created:
             user.set_unusable_password()
         user.save()
