@@ -42,10 +42,24 @@ class LimitedJSONParser(JSONParser):
         return data
 
 
-class BulkJSONParser(LimitedJSONParser):
-    """A JSON array of submissions, with the bulk size limit."""
+class BulkJSONParser(BaseParser):
+    """A JSON array of submissions, with the bulk size limit. Not a JSONParser subclass: DRF
+    reads a JSONParser's body through ``request.body``, which Django caps at
+    DATA_UPLOAD_MAX_MEMORY_SIZE (256 KB), well under a 500-item batch."""
 
-    limit_setting = "BULK_SUBMISSION_MAX_BODY_BYTES"
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        body = read_limited(parser_context["request"], stream, settings.BULK_SUBMISSION_MAX_BODY_BYTES)
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ParseError("The body is not UTF-8 text.") from None
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"Malformed JSON: {exc}") from None
+        if not within_depth(data):
+            raise ParseError(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+        return data
 
 
 class JSONLinesParser(BaseParser):

@@ -41,6 +41,7 @@ def main():
 
     print("migrating the bench database …", file=sys.stderr)
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     partner, _ = partners.save_partner("Bench Partner", public_credit=True)
     user, _ = partners.contributor_account("bench-bot", partner)
     token = ApiToken.issue(user, "bench")[1]

@@ -110,6 +110,20 @@ def test_bulk_submission_refuses_too_many_items_and_anyone_but_contributors(sett
     assert mod_client.post("/api/v1/submissions/bulk/", [payload()], format="json").status_code == 403
 
 
+def test_a_bulk_body_larger_than_a_single_submission_may_be_is_taken(settings):
+    """Django caps an ordinary body at DATA_UPLOAD_MAX_MEMORY_SIZE (256 KB); a batch has its own limit."""
+    api, _ = contributor_client()
+    items = [payload(title=f"Long case {n}", narrative="A long account of what happened. " * 450) for n in range(20)]
+    size = len(json.dumps(items))
+    assert size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = api.post("/api/v1/submissions/bulk/", items, format="json")
+    assert response.status_code == 200 and response.json()["created"] == 20, response.content[:300]
+    lines = "\n".join(json.dumps(item) for item in items)
+    assert api.post("/api/v1/submissions/bulk/", lines, content_type="application/x-ndjson").json()["created"] == 20
+    settings.BULK_SUBMISSION_MAX_BODY_BYTES = size // 2
+    assert api.post("/api/v1/submissions/bulk/", items, format="json").status_code == 413
+
+
 def test_bulk_items_count_against_the_partner_limit(rate_limits):
     rate_limits(partner_submissions="4/hour")
     api, _ = contributor_client()
