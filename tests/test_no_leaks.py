@@ -158,12 +158,12 @@ def test_the_minor_case_is_listed_without_any_name(world):
 
 def public_page_urls(world):
     public_id = world["public"].public_id
-    urls = ["/", "/systems/", "/stats/", "/feed.atom", "/submit/", "/systems/public-face-search/", "/systems/public-face-search/feed.atom",
+    urls = ["/", "/systems/", "/stats/", "/feed.atom", "/submit/", "/submit/thanks/", "/submissions/lost-link/", "/systems/public-face-search/", "/systems/public-face-search/feed.atom",
             "/organizations/public-police/", f"/incidents/{public_id}/", f"/incidents/{public_id}/history/",
             f"/incidents/{world['withdrawn'].public_id}/", f"/incidents/{world['merged'].public_id}/",
             f"/systems/{PROPOSED.lower()}/", f"/organizations/{PROPOSED_OPERATOR.lower()}/"]
     for query in ("", "?q=Zyxsubmittedmarker", "?q=zyx", "?q=Narrative", "?system=public-face-search", f"?system={PROPOSED}",
-                  f"?operator={PROPOSED_OPERATOR}", "?has_minor=true", "?country=US&outcome=arrested"):
+                  f"?operator={PROPOSED_OPERATOR}", "?has_minor=true", "?country=US&outcome=arrested", "?reported_by=zyx-partner"):
         urls.append(f"/incidents/{query}")
     return urls
 

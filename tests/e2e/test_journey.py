@@ -87,10 +87,18 @@ def test_report_to_publication_journey(seeded, live_server, new_page):
     page.get_by_role("button", name="Send the answer").click()
     page.get_by_text("Your answer was sent").wait_for()
 
-    # 4. The moderator sees the answer and publishes.
-    desk.reload()
+    # 4. The moderator sees the answer, adds it to the draft in the edit form, and publishes.
+    desk.goto(f"{base}/moderation/")
+    assert "Submitter answered" in desk.content()
+    desk.get_by_role("link", name=TITLE).click()
     assert "The 3rd Precinct." in desk.content()
     desk.get_by_role("button", name="Claim for review").click()
+    desk.get_by_role("link", name="Edit the draft").click()
+    assert desk.locator("#title").input_value() == TITLE and "rewrite first-person text" in desk.content()
+    desk.get_by_label("Region or state").fill("Michigan")
+    desk.get_by_role("button", name="Save the draft").click()
+    desk.get_by_text("Draft saved: region changed.").wait_for()
+    assert "region: — → Michigan" in desk.content()
     desk.get_by_role("button", name="Publish").click()
     desk.get_by_text("Published as WIR-").wait_for()
     public_id = re.search(r"Published as (WIR-\d{4}-\d{4})", desk.content()).group(1)

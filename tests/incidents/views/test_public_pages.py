@@ -122,7 +122,8 @@ def test_feeds_list_new_incidents_overall_and_per_system(client, world):
 
 
 def test_pages_load_nothing_from_other_sites(client, world):
-    for url in ("/", "/incidents/", f"/incidents/{world['a'].public_id}/", "/systems/clearview-ai/", "/stats/", "/submit/"):
+    for url in ("/", "/incidents/", f"/incidents/{world['a'].public_id}/", "/systems/clearview-ai/", "/stats/", "/submit/",
+                "/submit/thanks/", "/submissions/lost-link/"):
         response = client.get(url)
         html = response.content.decode()
         assert "default-src 'self'" in response["Content-Security-Policy"]
