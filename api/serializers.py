@@ -15,21 +15,9 @@ from incidents.domain.submissions import (
 from incidents.evidence import EvidenceLevel
 from incidents.public.selectors import record_of
 
-
-class Ref(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class SystemRef(Ref):
-    technology = serializers.ChoiceField(choices=choices.Technology.choices)
-    aliases = serializers.ListField(child=serializers.CharField())
-    vendor = Ref(allow_null=True)
-
-
-class OrganizationRef(Ref):
-    kind = serializers.ChoiceField(choices=choices.OrganizationKind.choices)
-    country = serializers.CharField(allow_null=True)
+from .deployment_serializers import DeploymentRecord
+from .partner_serializers import BulkItemResult, BulkResult, PartnerSubmission, PartnerSubmissions  # noqa: F401 - one namespace for views
+from .refs import OrganizationRef, Ref, SystemRef
 
 
 class SourcePreservation(serializers.Serializer):
@@ -130,6 +118,8 @@ class IncidentRecord(serializers.Serializer):
     affected = PublicAffected()
     sources = PublicSource(many=True)
     outcomes = PublicOutcome(many=True)
+    deployment = serializers.IntegerField(allow_null=True, required=False,
+                                          help_text="Id of the published deployment it arose from (/api/v1/deployments/{id}/), where known.")
     reported_by = PartnerCredit(allow_null=True, required=False,
                                 help_text="The partner credited with reporting it, when it asked for credit and the moderator kept it.")
     published_at = serializers.DateTimeField()
@@ -204,6 +194,7 @@ class SystemDetail(SystemSummary):
     by_outcome = CountRow(many=True)
     by_year = CountRow(many=True)
     incidents_url = serializers.URLField()
+    deployments = DeploymentRecord(many=True, help_text="Published deployments of the system, oldest first, with their figures.")
 
 
 class OrganizationSummary(serializers.Serializer):
@@ -223,6 +214,7 @@ class OrganizationDetail(OrganizationSummary):
     by_outcome = CountRow(many=True)
     by_year = CountRow(many=True)
     incidents_url = serializers.URLField()
+    deployments = DeploymentRecord(many=True, help_text="Published deployments it operates, or of systems it makes.")
 
 
 class StatsResult(serializers.Serializer):
@@ -382,36 +374,3 @@ class RequestDecision(serializers.Serializer):
     state = serializers.ChoiceField(choices=choices.RequestState.choices)
     public_id = serializers.CharField()
     version = serializers.IntegerField()
-
-
-class BulkItemResult(serializers.Serializer):
-    line = serializers.IntegerField(help_text="The item's line (JSON Lines) or position from 1 (a JSON array).")
-    status = serializers.ChoiceField(choices=["created", "invalid"])
-    id = serializers.IntegerField(required=False, help_text="Submission id, when created.")
-    token = serializers.CharField(required=False, help_text="The secret status token, shown only now.")
-    status_url = serializers.URLField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                   help_text="Field path (e.g. sources.0.url) to messages, when invalid; nothing of the item was stored.")
-
-
-class BulkResult(serializers.Serializer):
-    created = serializers.IntegerField()
-    invalid = serializers.IntegerField()
-    results = BulkItemResult(many=True)
-
-
-class PartnerSubmission(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=choices.Status.choices)
-    submitted_at = serializers.DateTimeField()
-    public_id = serializers.CharField(allow_null=True)
-    public_url = serializers.URLField(allow_null=True)
-    change_request = serializers.CharField(allow_null=True, help_text="The moderator's open question, if any.")
-    rejection_reason = serializers.CharField(allow_null=True)
-    credited = serializers.BooleanField(help_text="The record carries the partner's public credit.")
-
-
-class PartnerSubmissions(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = PartnerSubmission(many=True)

@@ -4,13 +4,14 @@ from rest_framework.routers import SimpleRouter
 
 from incidents.public.cache import cached_public
 
+from . import deployment_views, notice_views, partner_views, views
 from . import moderation_views as mod
-from . import notice_views, partner_views, views
 
 moderation = SimpleRouter()
 moderation.register("moderation/submissions", mod.SubmissionViewSet, basename="moderation-submission")
 moderation.register("moderation/incidents", mod.IncidentActionViewSet, basename="moderation-incident")
 moderation.register("moderation/corrections", mod.CorrectionRequestViewSet, basename="moderation-correction")
+moderation.register("moderation/deployments", deployment_views.DeploymentModerationViewSet, basename="moderation-deployment")
 
 PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 
@@ -28,6 +29,11 @@ v1 = [
     path("organizations/<slug:slug>/incidents/", cached_public(views.OrganizationIncidents.as_view()), name="organization-incidents"),
     path("stats/", cached_public(views.Stats.as_view()), name="stats"),
     path("schema/incident.json", cached_public(views.RecordSchema.as_view()), name="record-schema"),
+    path("schema/deployment.json", deployment_views.DeploymentSchema.as_view(), name="deployment-schema"),
+    path("deployments/", deployment_views.DeploymentList.as_view(), name="deployment-list"),
+    path("deployments/export.jsonl", deployment_views.DeploymentExport.as_view(), name="deployment-export"),
+    path("deployments/submissions/", deployment_views.DeploymentSubmit.as_view(), name="deployment-submit"),
+    path("deployments/<int:pk>/", deployment_views.DeploymentDetail.as_view(), name="deployment-detail"),
     re_path(rf"^incidents/{PUBLIC_ID}/corrections/$", views.CorrectionRequestCreate.as_view(), name="correction-create"),
     path("submissions/", views.SubmissionCreate.as_view(), name="submission-create"),
     path("submissions/bulk/", partner_views.SubmissionBulk.as_view(), name="submission-bulk"),

@@ -27,6 +27,7 @@ from incidents.interchange import exports
 from incidents.models import Incident, Submission
 from incidents.public import cache as public_cache
 from incidents.public import selectors
+from incidents.public.deployments import deployment_record, deployments_of
 from incidents.public.filters import IncidentFilter
 
 from . import serializers as s
@@ -225,6 +226,7 @@ class SystemDetail(PublicView):
             "description": system.description, "identification_modes": list(system.identification_modes),
             **_grouped(incidents, selectors.system_scope(system), operators="operator", by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/incidents/"),
+            "deployments": [deployment_record(d) for d in deployments_of(system=system)],
         }
         return Response(data)
 
@@ -262,6 +264,7 @@ class OrganizationDetail(PublicView):
             "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operator_ids__contains=[org.pk]), "system")),
             **_grouped(incidents, None, by_outcome="outcome", by_year="year"),
             "incidents_url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/incidents/"),
+            "deployments": [deployment_record(d) for d in deployments_of(organization=org)],
         }
         return Response(data)
 

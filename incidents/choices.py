@@ -172,3 +172,38 @@ class PreservationStatus(models.TextChoices):
     PRESERVED = "preserved", "Preserved copy"
     CHANGED = "changed", "Changed since preserved"
     DEAD = "dead", "Link dead"
+
+
+class DeploymentKind(models.TextChoices):
+    OPERATIONAL = "operational", "In use"
+    PILOT = "pilot", "Pilot or trial"
+    TEST = "test", "Test or evaluation"
+
+
+class FigureKind(models.TextChoices):
+    USAGE = "usage", "How often it is used"
+    PERFORMANCE = "performance", "How well it performs"
+
+
+class FigureProvenance(models.TextChoices):
+    OPERATOR = "operator", "The operator's own figure"
+    INDEPENDENT_TEST = "independent_test", "An independent test"
+    COURT_FINDING = "court_finding", "A court finding"
+    AUDIT = "audit", "An official audit or inspection"
+    REPORTING = "reporting", "Reporting (no primary document)"
+
+
+class FigureQualifier(models.TextChoices):
+    EXACTLY = "exactly", "exactly"
+    AT_LEAST = "at_least", "at least"
+    ABOUT = "about", "about"
+    AT_MOST = "at_most", "at most"
+
+
+class DeploymentAction(models.TextChoices):
+    SUBMIT = "submit", "Submitted"
+    PUBLISH = "publish", "Published"
+    REJECT = "reject", "Rejected"
+    CORRECT = "correct", "Corrected"
+    WITHDRAW = "withdraw", "Withdrawn"
+    IMPORT = "import", "Imported"

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import choices
+from ..models import Deployment
 
 MAX_JSON_DEPTH = 20  # a draft is four levels deep; nothing honest needs twenty
 MAX_SOURCES = 25
@@ -208,6 +209,8 @@ class IncidentDraft(StrictSerializer):
     human_review = StrictBooleanField(required=False, allow_null=True, default=None)
     sole_basis = StrictBooleanField(required=False, allow_null=True, default=None)
     external_ids = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False, default=list)
+    deployment = serializers.IntegerField(min_value=1, required=False, allow_null=True,
+                                          help_text="Id of the deployment (/api/v1/deployments/) the incident arose from, where known.")
     affected = AffectedDraft(required=False)
     sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
                           error_messages={"empty": "Give at least one source: a link to a report, court record or document.", "min_length": "Give at least one source."})
@@ -219,7 +222,14 @@ class IncidentDraft(StrictSerializer):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
         return code
 
+    def validate_deployment(self, value):
+        if value is not None and not Deployment.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(f"No deployment {value}.")
+        return value
+
     def validate(self, attrs):
+        if "deployment" in attrs:
+            attrs["deployment_id"] = attrs.pop("deployment")
         if "incident_date" in attrs and attrs["incident_date"]:
             date, precision = attrs["incident_date"]
             attrs["incident_date"] = date

@@ -27,7 +27,7 @@ from .drafts import validate_draft
 SCALAR_FIELDS = (
     "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
     "identification_mode", "error_type", "contributing_factors", "reference_database",
-    "human_review", "sole_basis", "external_ids",
+    "human_review", "sole_basis", "external_ids", "deployment_id",
 )
 AFFECTED_FIELDS = {"count": "affected_count", "has_minor": "affected_minor", "name": "affected_name", "name_public": "affected_name_public"}
 

@@ -127,6 +127,7 @@ def _drop_derived(data: dict) -> None:
     a partner's credit belongs to the registry that had the partner, so it is not carried across either."""
     data.pop("evidence_level", None)
     data.pop("reported_by", None)
+    data.pop("deployment", None)
     for source in data.get("sources") or []:
         if isinstance(source, dict):
             source.pop("preservation", None)

@@ -71,6 +71,10 @@ class Incident(models.Model):
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", editable=False)
     withdrawn_reason = models.TextField("withdrawal reason", blank=True, editable=False)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    deployment = models.ForeignKey(
+        "Deployment", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents",
+        help_text="The deployment it arose from, where known (public once that deployment is published).",
+    )
     reported_by = models.ForeignKey(
         "Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="credited", editable=False,
         help_text="Public credit: the partner that sent it, when the partner asks for credit and the moderator keeps it.",

@@ -46,7 +46,7 @@ RECORD_FIELDS = (
     "id", "public_id", "version", "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
     "identification_mode", "error_type", "contributing_factors", "reference_database", "human_review", "sole_basis",
     "external_ids", "affected_count", "affected_minor", "affected_name", "affected_name_public", "published_at", "updated_at",
-    "reported_by__slug", "reported_by__name", "reported_by__credit_line", "reported_by__website", "reported_by__public_credit",
+    "deployment_id", "deployment__status", "reported_by__slug", "reported_by__name", "reported_by__credit_line", "reported_by__website", "reported_by__public_credit",
 )
 
 
@@ -161,6 +161,7 @@ def record_from_row(row: dict) -> dict:
              "single_source": len(o["source_ids"]) == 1}
             for o in row["record_outcomes"]
         ],
+        "deployment": row["deployment_id"] if row["deployment__status"] == "published" else None,
         "reported_by": credit_of(row),
         "published_at": _timestamp(row["published_at"]),
         "updated_at": _timestamp(row["updated_at"]),

@@ -99,6 +99,7 @@ SELECT i.id, json_build_object(
     'affected', json_build_object('count', i.affected_count, 'has_minor', i.affected_minor,
         'name', CASE WHEN i.affected_name_public AND i.affected_minor IS NOT TRUE THEN NULLIF(i.affected_name, '') END),
     'sources', coalesce(src.j, '[]'::json), 'outcomes', coalesce(outc.j, '[]'::json),
+    'deployment', (SELECT dp.id FROM incidents_deployment dp WHERE dp.id = i.deployment_id AND dp.status = 'published'),
     'reported_by', CASE WHEN rp.id IS NULL THEN NULL ELSE json_build_object(
         'slug', rp.slug, 'name', coalesce(NULLIF(rp.credit_line, ''), rp.name), 'url', NULLIF(rp.website, '')) END,
     'published_at', {_timestamp("i.published_at")}, 'updated_at', {_timestamp("i.updated_at")}

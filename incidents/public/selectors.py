@@ -21,10 +21,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from ..choices import Action, ErrorType, IdentificationMode, OutcomeType
+from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, Status
 from ..countries import country_name
 from ..evidence import EvidenceLevel
 from ..models import (
+    Deployment,
     Incident,
     IncidentSource,
     ModerationEvent,
@@ -147,13 +148,16 @@ def _kept(dimension):
 
 def public_systems():
     """Return systems that appear in at least one public incident, with their counts."""
-    return System.objects.select_related("vendor").annotate(incident_count=_kept("system")).filter(incident_count__gt=0)
+    deployed = Exists(Deployment.objects.filter(system=OuterRef("pk"), status=Status.PUBLISHED))
+    return System.objects.select_related("vendor").annotate(incident_count=_kept("system"), deployed=deployed).filter(
+        Q(incident_count__gt=0) | Q(deployed=True))
 
 
 def public_organizations():
     """Return organizations that operated or made a system in at least one public incident."""
-    return Organization.objects.annotate(incident_count=_kept("operator"), made_count=_kept("vendor")).filter(
-        Q(incident_count__gt=0) | Q(made_count__gt=0))
+    deployed = Exists(Deployment.objects.filter(Q(operator=OuterRef("pk")) | Q(system__vendor=OuterRef("pk")), status=Status.PUBLISHED))
+    return Organization.objects.annotate(incident_count=_kept("operator"), made_count=_kept("vendor"), deployed=deployed).filter(
+        Q(incident_count__gt=0) | Q(made_count__gt=0) | Q(deployed=True))
 
 
 def counts_by(facts, group: str, scope=None) -> list[tuple[str, str, int]]:

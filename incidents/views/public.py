@@ -17,7 +17,7 @@ from ..choices import (
 )
 from ..countries import country_name
 from ..evidence import OFFICIAL, REPORTED, TESTIMONY, EvidenceLevel
-from ..public import selectors
+from ..public import deployments, selectors
 from ..public.counts import tag
 from ..public.filters import IncidentFilter
 from ..public.pagination import PageError, paginate
@@ -189,6 +189,7 @@ def system_detail(request, slug):
         "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome",
                                       link=f"/incidents/?system={system.slug}&outcome="),
         "feed_url": reverse("incidents:system-feed", args=[system.slug]),
+        "deployments": deployments.for_pages(deployments.deployments_of(system=system)),
     })
 
 
@@ -209,6 +210,7 @@ def organization_detail(request, slug):
         "rows": rows, "next_url": next_url,
         "year_chart": charts.year_chart(counts["year"]),
         "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome"),
+        "deployments": deployments.for_pages(deployments.deployments_of(organization=org)),
     })
 
 
