@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from .public.cache import cached_public
-from .views import corrections, desk, desk_edit, feeds, health, mfa, partners, public, submission, tokens
+from .views import corrections, desk, desk_deployments, desk_edit, feeds, health, mfa, partners, public, submission, tokens
 
 app_name = "incidents"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("moderation/submissions/<int:pk>/edit/", desk_edit.edit, name="desk-edit"),
     path("moderation/requests/", corrections.request_queue, name="desk-requests"),
     path("moderation/partners/", partners.partners_desk, name="desk-partners"),
+    path("moderation/deployments/", desk_deployments.deployments_desk, name="desk-deployments"),
     path("partners/submissions/", partners.my_submissions, name="partner-submissions"),
     path("moderation/requests/<int:pk>/", corrections.request_review, name="desk-request"),
     re_path(rf"^moderation/incidents/{PUBLIC_ID}/$", desk.incident_desk, name="desk-incident"),

@@ -9,7 +9,7 @@ searches aimed at the markers, must answer without any marker.
 import pytest
 from rest_framework.test import APIClient
 
-from incidents.domain import moderation
+from incidents.domain import deployments, moderation
 from tests.factories import OrganizationFactory, SystemFactory, publish_new, submit
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,17 @@ PRIVATE_NAME = "Zyxprivatename Person"
 PROPOSED = "Zyxproposedscanner"
 PROPOSED_OPERATOR = "Zyxproposedpolice"
 MINOR_NOTE = "Zyxminorschool"
+DEPLOYMENT_SECRETS = {"submitted": "Zyxdeploymentsubmitted", "rejected": "Zyxdeploymentrejected", "withdrawn": "Zyxdeploymentwithdrawn"}
 
-ALL_MARKERS = [*SECRETS.values(), CONTACT, PRIVATE_NAME, PROPOSED, PROPOSED_OPERATOR, "zyx"]
+ALL_MARKERS = [*SECRETS.values(), *DEPLOYMENT_SECRETS.values(), CONTACT, PRIVATE_NAME, PROPOSED, PROPOSED_OPERATOR, "zyx"]
+
+
+def _deployment(marker):
+    """A deployment of the public system by the public operator, with the marker in every text and in a figure."""
+    return {"operator": "public-police", "system": "public-face-search", "country": "US", "city": f"City{marker}", "place": f"Site{marker}",
+            "summary": f"Summary {marker}", "reference_note": f"Database {marker}",
+            "sources": [{"url": f"https://example.org/{marker}", "title": f"Source {marker}", "publisher": f"Pub {marker}"}],
+            "figures": [{"kind": "usage", "measure": f"Uses {marker}", "value": 12345, "unit": "uses", "provenance": "operator", "source": 0}]}
 
 
 def _marked(marker, evidence=None, **extra):
@@ -68,7 +77,18 @@ def world(moderator):
     # its own title, narrative and place must not surface.
     merged = publish_new(moderator, **_marked(SECRETS["merged"], evidence="merged-evidence", systems=[system.slug]))
     moderation.merge(merged, moderator, into=public)
-    return {"public": public, "withdrawn": withdrawn, "merged": merged, "system": system, "operator": operator}
+    # Deployments that are not public: submitted, rejected, and withdrawn (after the public case was linked to it).
+    deployment_ids = {}
+    for state, marker in DEPLOYMENT_SECRETS.items():
+        deployment = deployments.submit(_deployment(marker))
+        if state == "rejected":
+            deployments.reject(deployment, moderator, "Not sourced.")
+        elif state == "withdrawn":
+            deployments.publish(deployment, moderator)
+            moderation.correct(public, moderator, {"deployment": deployment.pk}, "Linked to its deployment.")
+            deployments.withdraw(deployment, moderator, "The source was retracted.")
+        deployment_ids[state] = deployment.pk
+    return {"public": public, "withdrawn": withdrawn, "merged": merged, "system": system, "operator": operator, "deployments": deployment_ids}
 
 
 def public_api_urls(world):
@@ -93,6 +113,9 @@ def public_api_urls(world):
         f"{base}/organizations/", f"{base}/organizations/public-police/", f"{base}/organizations/{PROPOSED_OPERATOR.lower()}/",
         "/api/schema/",
     ]
+    for query in ("", "?system=public-face-search", "?operator=public-police", "?country=US", "?active_on=2025-01-01"):
+        urls += [f"{base}/deployments/{query}", f"{base}/deployments/export.jsonl{query}"]
+    urls += [f"{base}/deployments/{pk}/" for pk in world["deployments"].values()]
     return urls
 
 

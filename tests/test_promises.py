@@ -17,6 +17,7 @@ search, each through the response cache as deployed) and checks that:
 """
 
 import itertools
+import json
 import os
 
 import pytest
@@ -36,9 +37,9 @@ from hypothesis.stateful import (
 )
 
 from incidents.choices import Status
-from incidents.domain import moderation, partners, redaction
+from incidents.domain import deployments, moderation, partners, redaction
 from incidents.domain import submissions as services
-from incidents.models import Incident
+from incidents.models import Deployment, Incident
 from tests.factories import make_moderator
 from tests.incidents.public.test_counts import _facts_equal_records, _kept_equal_counted
 from tests.incidents.public.test_record_sql import _stored_equals_computed
@@ -71,6 +72,7 @@ class Registry(RuleBasedStateMachine):
         self.partner, _ = partners.save_partner(f"Promise Partner {n}", credit_line=f"QzCredit{n:04d}canary", public_credit=True)
         self.contributor, _ = partners.contributor_account(f"Qzcontrib{n:04d}canary", self.partner)
         self.hidden.add(self.contributor.username)
+        self.deployments = {}  # pk -> {"status", "D": canary}
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -193,6 +195,38 @@ class Registry(RuleBasedStateMachine):
         self.records[duplicate].update(status=Status.MERGED, into=into)
 
     @rule()
+    def submit_deployment(self):
+        """Someone sends a deployment of a system in Detroit, with a canary in its texts and its figure."""
+        d = self.token("D")
+        deployment = deployments.submit({
+            "operator": "Detroit Police", "system": "", "country": "US", "city": "Detroit", "summary": f"Searches {d}",
+            "sources": [{"url": f"https://news.example.org/{d}", "title": f"Deployment report {d}", "source_type": "news"}],
+            "figures": [{"kind": "usage", "measure": f"uses {d}", "value": 10, "unit": "uses", "provenance": "operator", "source": 0}]})
+        self.deployments[deployment.pk] = {"status": Status.SUBMITTED, "D": d}
+        self.hidden.add(d)
+
+    @precondition(lambda self: any(x["status"] == Status.SUBMITTED for x in self.deployments.values()))
+    @rule(data=st.data(), publish=st.booleans())
+    def decide_deployment(self, data, publish):
+        pk = data.draw(st.sampled_from(sorted(k for k, x in self.deployments.items() if x["status"] == Status.SUBMITTED)))
+        deployment = Deployment.objects.get(pk=pk)
+        if publish:
+            deployments.publish(deployment, self.moderator, proposed={"operator": "create"} if deployment.operator_id is None else None)
+            self.deployments[pk]["status"] = Status.PUBLISHED
+            self.hidden.discard(self.deployments[pk]["D"])
+        else:
+            deployments.reject(deployment, self.moderator, "Not sourced.")
+            self.deployments[pk]["status"] = Status.REJECTED
+
+    @precondition(lambda self: any(x["status"] == Status.PUBLISHED for x in self.deployments.values()))
+    @rule(data=st.data())
+    def withdraw_deployment(self, data):
+        pk = data.draw(st.sampled_from(sorted(k for k, x in self.deployments.items() if x["status"] == Status.PUBLISHED)))
+        deployments.withdraw(Deployment.objects.get(pk=pk), self.moderator, "Source retracted.")
+        self.deployments[pk]["status"] = Status.WITHDRAWN
+        self.hidden.add(self.deployments[pk]["D"])
+
+    @rule()
     def toggle_credit(self):
         """The partner withdraws its public credit, or asks for it again."""
         partners.set_credit(self.partner, not self.partner.public_credit)
@@ -217,7 +251,8 @@ class Registry(RuleBasedStateMachine):
         assert {r["public_id"] for r in listing.json()["results"]} == set(published)
         texts = {"/api/v1/incidents/": listing.content.decode()}
         paths = ["/api/v1/incidents/export.jsonl", "/api/v1/incidents/export.csv", "/api/v1/stats/", "/feed.atom", "/incidents/",
-                 "/api/v1/incidents/?q=canary"]
+                 "/api/v1/incidents/?q=canary", "/api/v1/deployments/?page_size=100", "/api/v1/deployments/export.jsonl"]
+        paths += [f"/api/v1/deployments/{pk}/" for pk, x in self.deployments.items() if x["status"] == Status.PUBLISHED]
         for pid in published:
             paths += [f"/api/v1/incidents/{pid}/", f"/api/v1/incidents/{pid}/history/", f"/incidents/{pid}/", f"/incidents/{pid}/history/"]
         for path in paths:
@@ -226,6 +261,8 @@ class Registry(RuleBasedStateMachine):
             texts[path] = body(response)
         for pid, record in published.items():
             assert record["T"] in texts[f"/api/v1/incidents/{pid}/"]
+        shown = {r["id"] for r in json.loads(texts["/api/v1/deployments/?page_size=100"])["results"]}
+        assert shown == {pk for pk, x in self.deployments.items() if x["status"] == Status.PUBLISHED}
         for record in self.records.values():
             if record["status"] == Status.WITHDRAWN:
                 response = self.client.get(f"/api/v1/incidents/{record['public_id']}/")

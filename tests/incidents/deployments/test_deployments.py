@@ -204,3 +204,18 @@ def test_only_moderators_publish(names, visitor, submitter):
     deployment = deployments.submit(draft())
     with pytest.raises(moderation.NotAModerator):
         deployments.publish(deployment, None)
+
+
+def test_the_desk_publishes_and_rejects_deployments(client, moderator, visitor):
+    first = deployments.submit(draft(operator="Policía de la Ciudad", system="", country="AR", figures=[]))
+    second = deployments.submit(draft(operator="Policía de la Ciudad", system="", country="AR", summary="Duplicate", figures=[]))
+    client.force_login(moderator)
+    page = client.get("/moderation/deployments/").content.decode()
+    assert f"#{first.pk}" in page and "is not known" in page
+    client.post("/moderation/deployments/", {"deployment": first.pk, "action": "publish"})  # no decision: refused
+    assert Deployment.objects.get(pk=first.pk).status == Status.SUBMITTED
+    client.post("/moderation/deployments/", {"deployment": first.pk, "action": "publish", "operator": "create"})
+    assert Deployment.objects.get(pk=first.pk).status == Status.PUBLISHED
+    client.post("/moderation/deployments/", {"deployment": second.pk, "action": "reject", "reason": "Same as #1."})
+    assert Deployment.objects.get(pk=second.pk).status == Status.REJECTED
+    assert visitor.get("/api/v1/deployments/").json()["count"] == 1
