@@ -25,6 +25,7 @@ from incidents.public import deployments as public
 
 from . import serializers as s
 from .deployment_serializers import DeploymentPage, DeploymentRecord
+from .moderation_views import MOD_ERRORS
 from .parsers import LimitedJSONParser
 from .permissions import IsModerator
 
@@ -70,10 +71,10 @@ class PublicDeploymentView(APIView):
     authentication_classes = []
 
 
-@extend_schema(tags=["deployments"], parameters=PARAMS, responses={200: DeploymentPage, 400: OpenApiResponse(s.Error)},
-               summary="Published deployments: who uses which system, where, since when, searching what",
-               description="Oldest first. Filters combine with AND; several values of one filter with OR.")
 class DeploymentList(PublicDeploymentView):
+    @extend_schema(tags=["deployments"], parameters=PARAMS, responses={200: DeploymentPage, 400: OpenApiResponse(s.Error)},
+                   operation_id="v1_deployments_list", summary="Published deployments: who uses which system, where, since when, searching what",
+                   description="Oldest first. Filters combine with AND; several values of one filter with OR.")
     def get(self, request):
         qs = _filtered(request)
         page, size = _number(request, "page", 1, 1, 100_000), _number(request, "page_size", 50, 1, 100)
@@ -100,7 +101,8 @@ class DeploymentDetail(PublicDeploymentView):
 
 
 @extend_schema(tags=["deployments"], parameters=[p for p in PARAMS if p.name not in ("page", "page_size")],
-               responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="One deployment record per line.")},
+               responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="One deployment record per line."),
+                          400: OpenApiResponse(s.Error)},
                summary="Export published deployments as JSON Lines (wir-deployment/1)")
 class DeploymentExport(PublicDeploymentView):
     def get(self, request):
@@ -178,14 +180,14 @@ class DeploymentModerationViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     @extend_schema(tags=["moderation"], parameters=[OpenApiParameter("state", str, enum=[x.value for x in Status], description="Default: submitted.")],
-                   responses={200: ModeratedDeployment(many=True)}, operation_id="moderation_deployments_list")
+                   responses={200: ModeratedDeployment(many=True), **MOD_ERRORS}, operation_id="moderation_deployments_list")
     def list(self, request):
         state = request.query_params.get("state") or Status.SUBMITTED
         if state not in Status.values:
             raise ValidationError({"state": [f"Unknown state {state!r}."]})
         return Response([_moderated(d) for d in self.get_queryset().filter(status=state).order_by("created_at", "id")[:500]])
 
-    @extend_schema(tags=["moderation"], responses={200: ModeratedDeployment}, operation_id="moderation_deployments_retrieve")
+    @extend_schema(tags=["moderation"], responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployments_retrieve")
     def retrieve(self, request, pk=None):
         return Response(_moderated(self.get_object()))
 
@@ -194,23 +196,23 @@ class DeploymentModerationViewSet(viewsets.GenericViewSet):
         call(deployment)
         return Response(_moderated(Deployment.objects.get(pk=pk)))
 
-    @extend_schema(tags=["moderation"], request=PublishDeployment, responses={200: ModeratedDeployment}, operation_id="moderation_deployment_publish")
+    @extend_schema(tags=["moderation"], request=PublishDeployment, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_publish")
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         data = _valid(PublishDeployment, request)
         return self._act(request, pk, lambda d: services.publish(d, request.user, proposed=data.get("proposed"), note=data.get("note", "")))
 
-    @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment}, operation_id="moderation_deployment_reject")
+    @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_reject")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._act(request, pk, lambda d: services.reject(d, request.user, _valid(s.ReasonInput, request)["reason"]))
 
-    @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment}, operation_id="moderation_deployment_withdraw")
+    @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_withdraw")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._act(request, pk, lambda d: services.withdraw(d, request.user, _valid(s.ReasonInput, request)["reason"]))
 
-    @extend_schema(tags=["moderation"], request=CorrectDeployment, responses={200: ModeratedDeployment}, operation_id="moderation_deployment_correct")
+    @extend_schema(tags=["moderation"], request=CorrectDeployment, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_correct")
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         data = _valid(CorrectDeployment, request)

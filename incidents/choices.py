@@ -51,6 +51,10 @@ class ReferenceDatabase(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The databases a deployment can be said to search (a list of them, so no "unknown" entry).
+SEARCHED_DATABASES = [choice for choice in ReferenceDatabase.choices if choice[0]]
+
+
 class OrganizationKind(models.TextChoices):
     VENDOR = "vendor", "Vendor"
     POLICE = "police", "Police department"

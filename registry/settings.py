@@ -301,6 +301,9 @@ SPECTACULAR_SETTINGS = {
         "RequestKind": "incidents.choices.RequestKind",
         "SubmitterRole": "incidents.choices.SubmitterRole",
         "OrganizationKind": "incidents.choices.OrganizationKind",
+        "DeploymentKind": "incidents.choices.DeploymentKind",
+        "FigureKind": "incidents.choices.FigureKind",
+        "SearchedDatabase": "incidents.choices.SEARCHED_DATABASES",
     },
 }
 

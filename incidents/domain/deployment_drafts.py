@@ -48,7 +48,7 @@ class DeploymentDraft(StrictSerializer):
     place = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     started = PartialDateField(required=False, allow_null=True, default=None)
     ended = PartialDateField(required=False, allow_null=True, default=None, help_text="Empty while it is in use.")
-    reference_databases = serializers.ListField(child=serializers.ChoiceField(choices=[c for c in choices.ReferenceDatabase.choices if c[0]]),
+    reference_databases = serializers.ListField(child=serializers.ChoiceField(choices=choices.SEARCHED_DATABASES),
                                                 max_length=10, required=False, default=list)
     reference_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                            help_text='The databases as their operators name them, e.g. "CONARC (national fugitives register)".')

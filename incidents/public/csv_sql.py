@@ -31,6 +31,7 @@ CSV_COLUMNS = [
     ("version", "Version number of the record."),
     ("published_at", "First publication time (ISO 8601, UTC)."),
     ("reported_by", "Slug of the partner organisation credited with reporting it, where it asked for credit."),
+    ("deployment", "Id of the published deployment it arose from (/api/v1/deployments/{id}/), where known."),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -56,6 +57,7 @@ _COLUMNS = [
     "so.n::text", "so.urls", "i.version::text",
     "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
     "rp.slug",
+    "dp.id::text",
 ]
 
 # The stored CSV line of each public incident of %s (a list of ids), without its first two
@@ -78,5 +80,6 @@ LEFT JOIN LATERAL (
     SELECT count(*) AS n, string_agg(s.url, ' | ' ORDER BY l.position, l.id) AS urls
     FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id WHERE l.incident_id = i.id) AS so ON true
 LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
+LEFT JOIN incidents_deployment dp ON dp.id = i.deployment_id AND dp.status = 'published'
 WHERE i.id = ANY(%s) AND i.status = 'published'
 """

@@ -61,6 +61,11 @@ def _named(model, value: str) -> list[int]:
 def filtered(params) -> tuple[object, dict]:
     """Published deployments narrowed by query parameters; return (queryset, errors by parameter)."""
     qs, errors = public_deployments(), {}
+    for name in params:
+        if any("\x00" in value for value in params.getlist(name)):
+            errors[name] = ["Null characters are not allowed."]
+    if errors:
+        return qs.none(), errors
     for name, model, field in (("system", System, "system_id__in"), ("operator", Organization, "operator_id__in")):
         values = [v for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
         if values:

@@ -151,7 +151,9 @@ SEMANTIC_RULES = ("does not exist: there are", "This field may not be blank.", "
                   "Give at least one source",  # minItems: drf-spectacular drops it on nested lists
                   "Enter a valid URL.", "Only http and https links are accepted.", "is not a real date", "The date is in the future", "Dates before 1900",
                   "Give the currency of the amount", "Ensure that there are no more than",  # decimal places: JSON numbers are floats
-                  "is not an ISO 3166-1 alpha-2 country code", "A minor's name is never recorded")
+                  "is not an ISO 3166-1 alpha-2 country code", "A minor's name is never recorded",
+                  "The period ends before it starts.", "The end date is before the start date.",  # a figure's period, a deployment's dates
+                  "A percentage is at most 100.", "No deployment ")  # a unit-dependent bound; an id that must exist
 
 
 def _only_semantic_rules(response) -> bool:
