@@ -1,11 +1,10 @@
 """The deployment format as a submitter, a moderator or an import sends it, and its rules:
 one set of messages for the API, the desk and the Atlas of Surveillance import."""
 
-import pycountry
 from rest_framework import serializers
 
 from .. import choices
-from .drafts import MAX_SOURCES, PartialDateField, SourceDraft, StrictSerializer
+from .drafts import MAX_SOURCES, PartialDateField, SourceDraft, StrictSerializer, country_code
 
 MAX_FIGURES = 20
 
@@ -58,10 +57,7 @@ class DeploymentDraft(StrictSerializer):
     figures = FigureDraft(many=True, max_length=MAX_FIGURES, required=False, default=list)
 
     def validate_country(self, value):
-        code = value.upper()
-        if not pycountry.countries.get(alpha_2=code):
-            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
-        return code
+        return country_code(value)
 
     def validate(self, attrs):
         for name in ("started", "ended"):

@@ -142,6 +142,14 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+def country_code(value: str) -> str:
+    """An assigned ISO 3166-1 alpha-2 code, upper-cased; a ValidationError otherwise (incidents, deployments)."""
+    code = value.upper()
+    if not pycountry.countries.get(alpha_2=code):
+        raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+    return code
+
+
 class SourceDraft(StrictSerializer):
     url = serializers.URLField(max_length=2000)
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -217,10 +225,7 @@ class IncidentDraft(StrictSerializer):
     outcomes = OutcomeDraft(many=True, max_length=MAX_OUTCOMES, required=False, default=list)
 
     def validate_country(self, value):
-        code = value.upper()
-        if not pycountry.countries.get(alpha_2=code):
-            raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
-        return code
+        return country_code(value)
 
     def validate_deployment(self, value):
         if value is not None and not Deployment.objects.filter(pk=value).exists():
