@@ -185,10 +185,10 @@ def correct(deployment: Deployment, actor, changes: dict, note: str) -> Deployme
     return _transition(deployment.pk, DeploymentAction.CORRECT, actor, reason=note, apply=apply)
 
 
-def create_published(attrs: dict, actor, reason: str) -> Deployment:
+def create_published(attrs: dict, actor, reason: str, *, pk: int | None = None, version: int = 1, published_at=None) -> Deployment:
     """An imported deployment (already validated and mapped by a moderator): published at once, with an import history row.
-    The caller holds the transaction."""
-    deployment = Deployment(status=Status.PUBLISHED, version=1, published_at=timezone.now())
+    A restore passes the dump's id, version and publication time. The caller holds the transaction."""
+    deployment = Deployment(pk=pk, status=Status.PUBLISHED, version=version, published_at=published_at or timezone.now())
     _apply(deployment, attrs)
     if deployment.operator_id is None:
         raise ValidationError({"operator": f"No known operator {attrs.get('operator')!r}."})

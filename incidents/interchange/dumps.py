@@ -9,7 +9,9 @@ A dump is gzipped JSON Lines:
    shows them);
 3. a line per retired id: ``{"kind": "withdrawn", "public_id", "published_at", "reason"}`` and
    ``{"kind": "merged", "public_id", "published_at", "into"}``; their content is not in the dump
-   (a withdrawn record is out of public view for good).
+   (a withdrawn record is out of public view for good);
+4. a line per published deployment: ``{"kind": "deployment", "record": {…}}`` with its record
+   (``wir-deployment/1``), restored with the same id and linked again to its incidents.
 
 Restoring into an empty registry (``restore``) gives back the same answer for every old
 address (200, a 301 to the same target, a 410 with the same reason), the same public
@@ -19,12 +21,16 @@ history, and counters past every id ever given, so a new publication never reuse
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
+from rest_framework.exceptions import ValidationError
 
 from .. import choices
+from ..domain import deployments
+from ..domain.deployment_drafts import validate_deployment
 from ..domain.moderation import record_events
-from ..models import Incident, PublicIdCounter
+from ..models import Incident, Organization, PublicIdCounter, System
 from ..public import store
+from ..public.deployments import deployment_record, public_deployments
 from ..public.selectors import history_public, public_incidents
 from .importing import import_records, parse_lines, reserve_ids
 
@@ -73,6 +79,8 @@ def dump_lines(chunk_size: int = 1000) -> Iterator[str]:
         else:
             row["into"] = incident.merged_into.public_id
         yield json.dumps(row, ensure_ascii=False) + "\n"
+    for deployment in public_deployments().iterator(chunk_size=500):
+        yield json.dumps({"kind": "deployment", "record": deployment_record(deployment)}, ensure_ascii=False) + "\n"
 
 
 def is_dump(first_line: str) -> bool:
@@ -122,11 +130,14 @@ def restore(lines: Iterable[str], actor=None, progress=None) -> dict:
     head = json.loads(lines[0])
     if head.get("format") != DUMP_FORMAT:
         raise RestoreError(f"Dump format {head.get('format')!r} is not one this registry reads (it reads {DUMP_FORMAT}).")
-    record_lines, retired = [], []
+    record_lines, retired, deployed = [], [], []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        if line.startswith(('{"kind": "withdrawn"', '{"kind": "merged"')):
+        if line.startswith('{"kind": "deployment"'):
+            deployed.append({**(json.loads(line).get("record") or {}), "_line": number})
+            record_lines.append("")
+        elif line.startswith(('{"kind": "withdrawn"', '{"kind": "merged"')):
             retired.append({**json.loads(line), "_line": number})
             record_lines.append("")  # keep line numbers in parse errors
         else:
@@ -137,7 +148,8 @@ def restore(lines: Iterable[str], actor=None, progress=None) -> dict:
         ids = import_records(records, actor=actor, restoring=True)
         _restore_retired(retired, actor)
         _restore_counters(head.get("counters") or {})
-    return {"records": len(ids), "retired": len(retired)}
+        _restore_deployments(deployed, actor)
+    return {"records": len(ids), "retired": len(retired), "deployments": len(deployed)}
 
 
 def _restore_retired(rows: list[dict], actor) -> None:
@@ -155,3 +167,33 @@ def _restore_retired(rows: list[dict], actor) -> None:
 def _restore_counters(counters: dict) -> None:
     """Put each year's counter past the dump's counter and every id now in the registry."""
     reserve_ids(Incident.objects.exclude(public_id=None).values_list("public_id", flat=True), counters)
+
+
+def _named(model, ref: dict, **extra):
+    found = model.objects.filter(slug=ref["slug"]).first()
+    return found or model.objects.create(slug=ref["slug"], name=ref["name"], **extra)
+
+
+def _restore_deployments(rows: list[dict], actor) -> None:
+    """Recreate each published deployment with its id, version and publication time, and link its incidents again."""
+    for row in rows:
+        try:
+            operator = _named(Organization, row["operator"], kind=row["operator"].get("kind") or "other", country=row["operator"].get("country") or "")
+            system = row.get("system")
+            if system:
+                vendor = _named(Organization, system["vendor"], kind="vendor") if system.get("vendor") else None
+                _named(System, system, technology=system.get("technology") or "face", vendor=vendor, aliases=system.get("aliases") or [])
+            draft = {key: row[key] for key in ("kind", "technology", "country", "region", "city", "place", "started", "ended",
+                                               "reference_databases", "reference_note", "summary")}
+            draft |= {"operator": operator.slug, "system": system["slug"] if system else "", "sources": row["sources"],
+                      "figures": [{k: v for k, v in f.items()} for f in row["figures"]]}
+            attrs = validate_deployment(draft)
+        except (KeyError, TypeError, ValidationError) as exc:
+            raise RestoreError(f"line {row.get('_line')}: a deployment that cannot be restored ({exc}).") from None
+        deployment = deployments.create_published(attrs, actor, "Restored from a dump.", pk=row["id"], version=row.get("version") or 1,
+                                                  published_at=row.get("published_at"))
+        linked = list(Incident.objects.filter(public_id__in=row.get("incidents") or []).values_list("pk", flat=True))
+        deployments.link_imported(deployment, linked, actor, reason="Restored from a dump.")
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('incidents_deployment', 'id'), (SELECT max(id) FROM incidents_deployment))")

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from rest_framework.test import APIClient
 
 from incidents import choices
 from incidents.domain import moderation
@@ -63,8 +64,10 @@ def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator,
     assert name == dump.name and digest == hashlib.sha256(dump.read_bytes()).hexdigest()
     with gzip.open(dump, "rt") as f:
         lines = [json.loads(line) for line in f]
-    assert lines[0]["kind"] == "wir-dump" and sum(1 for line in lines if "schema" in line) == len(before)
-    assert [line["kind"] for line in lines if "kind" in line][1:] == ["withdrawn"]
+    records = [line for line in lines if line.get("schema") == "wir-incident/1"]
+    assert lines[0]["kind"] == "wir-dump" and len(records) == len(before)
+    assert [line["kind"] for line in lines if "kind" in line][1:] == ["withdrawn"] + ["deployment"] * 4  # the demo's deployments
+    deployments_before = APIClient().get("/api/v1/deployments/").json()["results"]
     assert "A withdrawn case" not in gzip.open(dump, "rt").read()
 
     # Empty the registry (TRUNCATE: the append-only rule forbids row deletes, not a reset of the whole store).
@@ -80,3 +83,7 @@ def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator,
         differing = {k: (old[k], new[k]) for k in old if old[k] != new[k]}
         assert not differing, (old["public_id"], differing)
     assert len(after) == len(before)
+    # The deployments come back with their ids, figures, sources and linked incidents.
+    unstable = ("updated_at",)
+    assert [{k: v for k, v in d.items() if k not in unstable} for d in APIClient().get("/api/v1/deployments/").json()["results"]] == [
+        {k: v for k, v in d.items() if k not in unstable} for d in deployments_before]
