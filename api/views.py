@@ -144,12 +144,12 @@ class ExportView(PublicView):
     def get(self, request):
         queryset, _ = self.filtered(request)
         if self.fmt == "csv":
-            site = request.build_absolute_uri("/").rstrip("/")
-            lines, content_type = exports.csv_rows(queryset, site), "text/csv; charset=utf-8"
+            site, bom = request.build_absolute_uri("/").rstrip("/"), request.query_params.get("bom") in ("1", "true")
+            lines, content_type = exports.csv_rows(queryset, site, bom=bom), "text/csv; charset=utf-8"
         else:
             lines, content_type = exports.jsonl_rows(queryset), "application/x-ndjson; charset=utf-8"
         response = StreamingHttpResponse(exports.batched(lines), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="wrongful-identifications.{"csv" if self.fmt == "csv" else "jsonl"}"'
+        response["Content-Disposition"] = f'attachment; filename="{exports.download_name(request.query_params, self.fmt)}"'
         return response
 
 
@@ -158,10 +158,13 @@ CSV_DOC = ("Streamed CSV (RFC 4180: rows end with CRLF), one row per incident. A
            "as OWASP advises; strip it to get the text as recorded. Columns:\n\n") + "\n".join(f"- `{name}`: {doc}" for name, doc in exports.CSV_COLUMNS)
 
 
-@extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC, parameters=filter_parameters(),
+@extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC,
+               parameters=[*filter_parameters(), OpenApiParameter("bom", {"type": "string", "enum": ["1", "true"]},
+                                                                  description="Start with a UTF-8 byte-order mark, for spreadsheets.")],
                responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DOC), 400: ERRORS[400]})
 class ExportCSV(ExportView):
     fmt = "csv"
+    extra_params = {"bom"}
 
 
 @extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines", parameters=filter_parameters(),

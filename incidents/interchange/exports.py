@@ -5,7 +5,10 @@ CSV line (``public.csv_sql``) and the JSON record (``public.record_sql``), rebui
 """
 
 import csv
+import datetime
 from collections.abc import Iterator
+
+from django.utils.text import slugify
 
 from ..public.csv_sql import (  # noqa: F401  (CSV_COLUMNS: the export's documented columns)
     CSV_COLUMNS,
@@ -22,7 +25,18 @@ def _quote(value: str) -> str:
     return f'"{value.replace(chr(34), chr(34) * 2)}"' if not value or any(c in value for c in ',"\r\n') else value
 
 
-def csv_rows(rows, site_url: str = "", chunk_size: int = 2000) -> Iterator[str]:
+NOT_SELECTIONS = {"bom", "cursor", "page_size", "ordering", "format"}
+
+
+def download_name(params, extension: str, today=None) -> str:
+    """A file name that says what was selected and when: wrongful-identifications_system-clearview-ai_2026-12-02.csv."""
+    parts = [f"{key}-{slugify(value)}" for key in sorted(params) if key not in NOT_SELECTIONS for value in params.getlist(key) if value]
+    selection = "_".join(parts)[:120].strip("_-")
+    day = (today or datetime.date.today()).isoformat()
+    return f"wrongful-identifications{'_' + selection if selection else ''}_{day}.{extension}"
+
+
+def csv_rows(rows, site_url: str = "", chunk_size: int = 2000, bom: bool = False) -> Iterator[str]:
     """Yield the CSV: the header, then one line per read-model row of ``rows`` (a filtered
     ``selectors.public_facts()``), in its order.
 
@@ -30,6 +44,8 @@ def csv_rows(rows, site_url: str = "", chunk_size: int = 2000) -> Iterator[str]:
     '; '-joined lists). Each row keeps its line ready (``PublicRecord.csv_line``), so an
     export streams stored text through a server-side cursor, in flat memory.
     """
+    if bom:  # a UTF-8 byte-order mark: spreadsheets then read accents and non-Latin names right
+        yield "\ufeff"
     yield csv.writer(_Echo(), lineterminator="\r\n").writerow(CSV_HEADER)
     prefix = f"{site_url}/incidents/"
     for public_id, line in rows.values_list("public_id", "csv_line").iterator(chunk_size=chunk_size):

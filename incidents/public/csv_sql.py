@@ -32,6 +32,9 @@ CSV_COLUMNS = [
     ("published_at", "First publication time (ISO 8601, UTC)."),
     ("reported_by", "Slug of the partner organisation credited with reporting it, where it asked for credit."),
     ("deployment", "Id of the published deployment it arose from (/api/v1/deployments/{id}/), where known."),
+    ("system_names", "Names of the systems, in the order of `systems`, separated by '; '."),
+    ("vendor_names", "Names of the vendors, in the order of `vendors`, separated by '; '."),
+    ("operator_names", "Names of the operators, in the order of `operators`, separated by '; '."),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -57,7 +60,7 @@ _COLUMNS = [
     "so.n::text", "so.urls", "i.version::text",
     "to_char(i.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
     "rp.slug",
-    "dp.id::text",
+    "dp.id::text", "sy.names", "sy.vendor_names", "op.names",
 ]
 
 # The stored CSV line of each public incident of %s (a list of ids), without its first two
@@ -67,11 +70,15 @@ LINES_SQL = f"""
 SELECT i.id, {" || ',' || ".join(_field(c) for c in _COLUMNS)}
 FROM incidents_incident i
 LEFT JOIN LATERAL (
-    SELECT string_agg(s.slug, '; ' ORDER BY s.slug) AS slugs, string_agg(DISTINCT v.slug, '; ') AS vendors
+    SELECT string_agg(s.slug, '; ' ORDER BY s.slug) AS slugs, string_agg(DISTINCT v.slug, '; ') AS vendors,
+           string_agg(s.name, '; ' ORDER BY s.slug) AS names,
+           (SELECT string_agg(x.name, '; ' ORDER BY x.slug) FROM (SELECT DISTINCT v2.slug, v2.name FROM incidents_incident_systems l2
+                JOIN incidents_system s2 ON s2.id = l2.system_id JOIN incidents_organization v2 ON v2.id = s2.vendor_id
+                WHERE l2.incident_id = i.id) AS x) AS vendor_names
     FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
     LEFT JOIN incidents_organization v ON v.id = s.vendor_id WHERE l.incident_id = i.id) AS sy ON true
 LEFT JOIN LATERAL (
-    SELECT string_agg(o.slug, '; ' ORDER BY o.slug) AS slugs
+    SELECT string_agg(o.slug, '; ' ORDER BY o.slug) AS slugs, string_agg(o.name, '; ' ORDER BY o.slug) AS names
     FROM incidents_incident_operators l JOIN incidents_organization o ON o.id = l.organization_id WHERE l.incident_id = i.id) AS op ON true
 LEFT JOIN LATERAL (
     SELECT string_agg(o.type, '; ' ORDER BY o.position, o.id) AS types, sum(o.days) AS days

@@ -237,6 +237,34 @@ def history_public(incident) -> list:
 REDACTED_EARLIER = "[hidden: personal details were later removed from this field]"
 
 
+def version_public(incident, number: int) -> tuple[dict, object] | None:
+    """(snapshot, version) of one public version of a record, as it was published, with every
+    field a later (older-style, unscrubbed) redaction touched hidden, as ``history_public``
+    hides it in the diffs; None if there is no such version."""
+    version = incident.versions.filter(number=number).only("number", "at", "note", "snapshot").first()
+    if version is None or not version.snapshot:
+        return None
+    snapshot = json.loads(json.dumps(version.snapshot))
+    if incident.redacted_at is not None:
+        for event in ModerationEvent.objects.filter(incident=incident, action=Action.REDACT).values_list("changes", flat=True):
+            if isinstance(event, dict) and not event.get("scrubbed") and number < event.get("version", 0):
+                for path in event.get("fields", []):
+                    _hide(snapshot, path.split("."))
+    return snapshot, version
+
+
+def _hide(value, path: list[str]) -> None:
+    head, rest = path[0], path[1:]
+    key = int(head) if isinstance(value, list) and head.isdigit() else head
+    try:
+        if rest:
+            _hide(value[key], rest)
+        elif value[key]:
+            value[key] = REDACTED_EARLIER
+    except (KeyError, IndexError, TypeError):
+        pass
+
+
 def incidents_of_system(facts, system):
     return facts.filter(tags__contains=[tag("system", system.pk)])
 

@@ -1,14 +1,20 @@
-"""Atom feeds of newly published incidents: all of them, and one per system."""
+"""Atom feeds of published incidents: all of them, and one per system.
 
-from datetime import datetime
+Each entry's ``updated`` is the record's last change, so a corrected record shows as
+updated in a reader; a withdrawal is announced by an entry of its own (what was withdrawn
+and why, never the withdrawn content). The feed names its author, as RFC 4287 requires.
+"""
+
+from datetime import UTC, datetime
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from ..choices import OutcomeType
+from ..choices import OutcomeType, Status
 from ..countries import country_name
+from ..models import Incident
 from ..public import selectors
 
 FEED_SIZE = 50
@@ -16,6 +22,7 @@ FEED_SIZE = 50
 
 class LatestIncidents(Feed):
     feed_type = Atom1Feed
+    author_name = "Wrongful Identification Registry"
     title = "Wrongful Identification Registry: newly published incidents"
     subtitle = "People wrongly identified by facial recognition and other biometric or identity-database systems."
 
@@ -25,15 +32,29 @@ class LatestIncidents(Feed):
     def incidents(self, obj):
         return selectors.public_facts()
 
+    def withdrawn(self, obj):
+        return Incident.objects.filter(status=Status.WITHDRAWN)
+
     def items(self, obj=None):
-        return selectors.summaries(self.incidents(obj).only("published_at")[:FEED_SIZE])
+        rows = selectors.summaries(self.incidents(obj).only("published_at")[:FEED_SIZE])
+        updated = dict(Incident.objects.filter(public_id__in=[r["public_id"] for r in rows]).values_list("public_id", "updated_at"))
+        for row in rows:
+            row["updated"] = updated.get(row["public_id"])
+        retired = [{"public_id": i.public_id, "title": f"Withdrawn: {i.public_id}", "withdrawn": i.withdrawn_reason, "updated": i.updated_at,
+                    "published_at": i.published_at.isoformat()}
+                   for i in self.withdrawn(obj).only("public_id", "withdrawn_reason", "updated_at", "published_at").order_by("-updated_at")[:FEED_SIZE]]
+        return sorted(rows + retired, key=lambda r: r["updated"] or datetime.min.replace(tzinfo=UTC), reverse=True)[:FEED_SIZE]
 
     # Items are list summaries (selectors.summaries): dicts, as the API and the pages list them.
 
     def item_title(self, item):
+        if "withdrawn" in item:
+            return item["title"]
         return f"{item['public_id']}: {item['title']}"
 
     def item_description(self, item):
+        if "withdrawn" in item:
+            return f"This record was withdrawn from public view. Reason: {item['withdrawn']}"
         place = ", ".join(x for x in (item["city"], item["region"], country_name(item["country"])) if x)
         systems = ", ".join(s["name"] for s in item["systems"]) or "system not named"
         outcomes = ", ".join(OutcomeType(t).label for t in item["outcome_types"])
@@ -51,7 +72,7 @@ class LatestIncidents(Feed):
         return datetime.fromisoformat(item["published_at"])
 
     def item_updateddate(self, item):
-        return datetime.fromisoformat(item["published_at"])
+        return item.get("updated") or datetime.fromisoformat(item["published_at"])
 
 
 class SystemIncidents(LatestIncidents):
@@ -69,3 +90,6 @@ class SystemIncidents(LatestIncidents):
 
     def incidents(self, obj):
         return selectors.incidents_of_system(selectors.public_facts(), obj)
+
+    def withdrawn(self, obj):
+        return Incident.objects.filter(status=Status.WITHDRAWN, systems=obj)

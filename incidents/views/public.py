@@ -1,5 +1,6 @@
 """Public pages. Thin: every read starts from incidents.selectors, like the API."""
 
+import json
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -17,7 +18,7 @@ from ..choices import (
 )
 from ..countries import country_name
 from ..evidence import OFFICIAL, REPORTED, TESTIMONY, EvidenceLevel
-from ..public import deployments, selectors
+from ..public import citations, deployments, selectors
 from ..public.counts import tag
 from ..public.filters import IncidentFilter
 from ..public.pagination import PageError, paginate
@@ -122,15 +123,6 @@ def _not_public(request, public_id, suffix=""):
     return render(request, "incidents/withdrawn.html", {"public_id": public_id, "record": record}, status=410)
 
 
-def _cite(record, url):
-    year = (record["published_at"] or "")[:4]
-    plain = f"Wrongful Identification Registry. \"{record['title']}\". Record {record['public_id']}, version {record['version']}. {url} (accessed {{date}})."
-    key = record["public_id"].replace("-", "")
-    bibtex = (f"@misc{{{key},\n  title = {{{record['title']}}},\n  author = {{{{Wrongful Identification Registry}}}},\n"
-              f"  year = {{{year}}},\n  note = {{Record {record['public_id']}, version {record['version']}}},\n  url = {{{url}}}\n}}")
-    return plain, bibtex
-
-
 @require_safe
 def incident_detail(request, public_id):
     incident = selectors.public_incident(public_id)
@@ -139,7 +131,6 @@ def incident_detail(request, public_id):
     record = selectors.record_of(incident)
     versions = selectors.history_public(incident)
     url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
-    plain, bibtex = _cite(record, url)
     sources = record["sources"]
     outcomes = sorted(
         ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]]} for o in record["outcomes"]),
@@ -152,8 +143,45 @@ def incident_detail(request, public_id):
         "factors": [ContributingFactor(f).label for f in record["contributing_factors"]],
         "sources": [{**s, "type_label": SourceType(s["source_type"]).label} for s in sources],
         "versions": versions, "corrections": [v for v in versions if v.number > 1 and v.note],
-        "cite_plain": plain, "cite_bibtex": bibtex,
+        "cite_plain": citations.plain(record, url), "cite_bibtex": citations.bibtex(record, url),
+        "citation_meta": citations.meta_tags(record, url), "json_ld": citations.json_ld(record, url),
     })
+
+
+@require_safe
+def incident_version(request, public_id, number):
+    """One version of a record exactly as it was published (what a citation of that version points to)."""
+    incident = selectors.public_incident(public_id)
+    if incident is None:
+        return _not_public(request, public_id)
+    found = selectors.version_public(incident, int(number))
+    if found is None:
+        raise Http404(f"{public_id} has no version {number}.")
+    snapshot, version = found
+    return render(request, "incidents/version.html", {
+        "r": snapshot, "version": version, "current": incident.version, "country": country_name(snapshot.get("country") or ""),
+        "sources": [{**s, "type_label": SourceType(s["source_type"]).label if s.get("source_type") in SourceType.values else s.get("source_type")}
+                    for s in snapshot.get("sources") or []],
+        "outcomes": [{**o, "label": OutcomeType(o["type"]).label if o.get("type") in OutcomeType.values else o.get("type")}
+                     for o in snapshot.get("outcomes") or []],
+    })
+
+
+@require_safe
+def incident_citation(request, public_id, fmt):
+    """The record's citation as a file a reference manager imports: CSL-JSON or RIS."""
+    incident = selectors.public_incident(public_id)
+    if incident is None:
+        raise Http404(f"No published incident {public_id}.")
+    record = selectors.record_of(incident)
+    url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
+    if fmt == "json":
+        response = HttpResponse(json.dumps(citations.csl_json(record, url), ensure_ascii=False, indent=1),
+                                content_type="application/vnd.citationstyles.csl+json; charset=utf-8")
+    else:
+        response = HttpResponse(citations.ris(record, url), content_type="application/x-research-info-systems; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{public_id}-v{record["version"]}.{"json" if fmt == "json" else "ris"}"'
+    return response
 
 
 @require_safe

@@ -2,6 +2,7 @@
 sources, incidents set beside a usage figure with the floor warning, the Atlas of
 Surveillance import, and nothing unpublished anywhere public."""
 
+import csv
 import io
 import json
 
@@ -128,8 +129,9 @@ def test_incidents_link_to_their_deployment_and_sit_beside_the_usage_figure_with
     publish_new(moderator, title="Outside the period", incident_date="2024-03-02", systems=["Mobile Fortify"], operators=["ICE"])
     record = visitor.get(f"/api/v1/incidents/{linked.public_id}/").json()
     assert record["deployment"] == deployment.pk
-    csv_lines = b"".join(visitor.get("/api/v1/incidents/export.csv").streaming_content).decode().splitlines()
-    assert csv_lines[0].endswith(",deployment") and any(line.startswith(linked.public_id) and line.endswith(f",{deployment.pk}") for line in csv_lines)
+    rows = list(csv.DictReader(io.StringIO(b"".join(visitor.get("/api/v1/incidents/export.csv").streaming_content).decode())))
+    assert {r["public_id"]: r["deployment"] for r in rows}[linked.public_id] == str(deployment.pk)
+    assert {r["public_id"]: r["system_names"] for r in rows}[linked.public_id] == "Mobile Fortify"
     assert visitor.get(f"/api/v1/deployments/{deployment.pk}/").json()["incidents"] == [linked.public_id]
     page = visitor.get("/systems/mobile-fortify/").content.decode()
     assert "Deployments: who uses it" in page and "at least 100,000 uses" in page and "ICE uses a face app" in page
