@@ -60,7 +60,9 @@ def cached_public(view):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         number, version = public_version(request)
-        raw = f"{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}"
+        # The scheme and host are part of the key: a response's links carry them, so one host's
+        # copy must never answer another (a forged Host header must not reach later readers).
+        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}"
         key = "public:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
         if hit is not None:

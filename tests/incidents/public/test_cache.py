@@ -89,3 +89,16 @@ def test_a_public_request_reads_the_public_version_once(client, moderator):
             response = client.get(url)
         assert response.status_code == 200
         assert sum("incidents_publicversion" in q["sql"] for q in queries.captured_queries) == 1, url
+
+
+def test_the_cache_never_answers_one_host_with_another_hosts_links(moderator, settings):
+    """Part of #14: a request with another (allowed) Host header must not put that host into later responses."""
+    from django.test import Client
+
+    settings.PUBLIC_CACHE_SECONDS = 60
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.org"]
+    record = publish_new(moderator)
+    client = Client()
+    other = client.get(f"/api/v1/incidents/{record.public_id}/", HTTP_HOST="mirror.example.org").json()
+    ours = client.get(f"/api/v1/incidents/{record.public_id}/").json()
+    assert other["html_url"].startswith("http://mirror.example.org/") and ours["html_url"].startswith("http://testserver/")
