@@ -144,8 +144,10 @@ class ExportView(PublicView):
     def get(self, request):
         queryset, _ = self.filtered(request)
         if self.fmt == "csv":
-            site, bom = request.build_absolute_uri("/").rstrip("/"), request.query_params.get("bom") in ("1", "true")
-            lines, content_type = exports.csv_rows(queryset, site, bom=bom), "text/csv; charset=utf-8"
+            site, bom = request.build_absolute_uri("/").rstrip("/"), request.query_params.get("bom", "")
+            if bom not in ("", "0", "1", "false", "true"):
+                raise ValidationError({"bom": ["Use 1 or true for a byte-order mark (0 or false for none)."]})
+            lines, content_type = exports.csv_rows(queryset, site, bom=bom in ("1", "true")), "text/csv; charset=utf-8"
         else:
             lines, content_type = exports.jsonl_rows(queryset), "application/x-ndjson; charset=utf-8"
         response = StreamingHttpResponse(exports.batched(lines), content_type=content_type)
@@ -159,7 +161,7 @@ CSV_DOC = ("Streamed CSV (RFC 4180: rows end with CRLF), one row per incident. A
 
 
 @extend_schema(tags=["export"], summary="Export the filtered incidents as CSV", description=CSV_DOC,
-               parameters=[*filter_parameters(), OpenApiParameter("bom", {"type": "string", "enum": ["1", "true"]},
+               parameters=[*filter_parameters(), OpenApiParameter("bom", {"type": "string", "enum": ["0", "1", "false", "true"]},
                                                                   description="Start with a UTF-8 byte-order mark, for spreadsheets.")],
                responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DOC), 400: ERRORS[400]})
 class ExportCSV(ExportView):

@@ -115,3 +115,8 @@ def test_csv_for_spreadsheets_names_beside_slugs_and_a_file_name_that_says_what(
 
 def client_body_starts_with_bom(client, url) -> bool:
     return b"".join(client.get(url).streaming_content).startswith("\ufeff".encode())
+
+
+def test_a_bad_bom_value_is_refused_by_name(client):
+    response = client.get("/api/v1/incidents/export.csv?bom=yes-please")
+    assert response.status_code == 400 and "bom" in response.json()["error"]["fields"]
