@@ -20,7 +20,7 @@ from ..models import (
     Submission,
     System,
 )
-from ..public import store
+from ..public import search, store
 from ..text import lookup_keys, normalize_url
 from .drafts import validate_draft
 
@@ -319,4 +319,5 @@ def touch(incident_ids) -> None:
     ids = list(incident_ids)
     if ids:
         Incident.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        search.refresh_search_vectors(ids)  # names and aliases are searchable
         store.refresh(ids)
