@@ -155,7 +155,8 @@ KEPT_SCOPES = {"outcome", "country", "error_type", "identification_mode", "evide
 
 
 class IncidentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives, source titles and preserved source texts (web-search syntax: \"exact phrase\", or, -exclude). "
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives, the names and aliases of systems, vendors and operators, "
+                                          "regions and cities, source titles and preserved source texts (web-search syntax: \"exact phrase\", or, -exclude). "
                                           "Ordered by relevance: records with the words in their title first, then the other matches, newest first.")
     system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
     vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
