@@ -25,7 +25,7 @@ from incidents.public import deployments as public
 
 from . import serializers as s
 from .deployment_serializers import DeploymentPage, DeploymentRecord
-from .moderation_views import MOD_ERRORS
+from .moderation_views import MOD_ERRORS, valid_input
 from .parsers import LimitedJSONParser
 from .permissions import IsModerator
 
@@ -199,27 +199,21 @@ class DeploymentModerationViewSet(viewsets.GenericViewSet):
     @extend_schema(tags=["moderation"], request=PublishDeployment, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_publish")
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        data = _valid(PublishDeployment, request)
+        data = valid_input(PublishDeployment, request)
         return self._act(request, pk, lambda d: services.publish(d, request.user, proposed=data.get("proposed"), note=data.get("note", "")))
 
     @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_reject")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._act(request, pk, lambda d: services.reject(d, request.user, _valid(s.ReasonInput, request)["reason"]))
+        return self._act(request, pk, lambda d: services.reject(d, request.user, valid_input(s.ReasonInput, request)["reason"]))
 
     @extend_schema(tags=["moderation"], request=s.ReasonInput, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_withdraw")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._act(request, pk, lambda d: services.withdraw(d, request.user, _valid(s.ReasonInput, request)["reason"]))
+        return self._act(request, pk, lambda d: services.withdraw(d, request.user, valid_input(s.ReasonInput, request)["reason"]))
 
     @extend_schema(tags=["moderation"], request=CorrectDeployment, responses={200: ModeratedDeployment, **MOD_ERRORS}, operation_id="moderation_deployment_correct")
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
-        data = _valid(CorrectDeployment, request)
+        data = valid_input(CorrectDeployment, request)
         return self._act(request, pk, lambda d: services.correct(d, request.user, data["changes"], data["note"]))
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

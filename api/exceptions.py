@@ -42,10 +42,14 @@ def error_body(status_code: int, code: str, message: str, fields: dict | None = 
     return {"error": body}
 
 
+def django_error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError as the API's field errors."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        exc = exceptions.ValidationError(django_error_detail(exc))
     elif isinstance(exc, NotAModerator):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, RequestDataTooBig):

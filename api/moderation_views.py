@@ -71,7 +71,8 @@ def _result(incident):
     return result
 
 
-def _valid(serializer_class, request):
+def valid_input(serializer_class, request):
+    """The validated body of a moderation action (a 400 naming each bad field otherwise)."""
     serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -88,7 +89,7 @@ def _moderation_action(name, input_class, summary, operation_id, target):
     """An @action running ``actions.perform(name, …)`` on the incident ``target(obj)``."""
 
     def run(self, request, **kwargs):
-        return Response(_result(actions.perform(name, target(self.get_object()), request.user, _valid(input_class, request))))
+        return Response(_result(actions.perform(name, target(self.get_object()), request.user, valid_input(input_class, request))))
 
     run.__name__ = name  # before @action, which records the method's name
     run = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"))(run)
@@ -202,7 +203,7 @@ class CorrectionRequestViewSet(ModeratorViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         req = self.get_object()
-        data = _valid(s.AcceptInput, request)
+        data = valid_input(s.AcceptInput, request)
         incident = corrections.accept(req, request.user, data.get("changes") or {}, data["note"], remove=data.get("remove"))
         return Response(_decided(req, incident.version))
 
@@ -212,5 +213,5 @@ class CorrectionRequestViewSet(ModeratorViewSet):
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         req = self.get_object()
-        corrections.decline(req, request.user, _valid(s.ReasonInput, request)["reason"])
+        corrections.decline(req, request.user, valid_input(s.ReasonInput, request)["reason"])
         return Response(_decided(req, req.incident.version))

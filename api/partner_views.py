@@ -14,6 +14,7 @@ from incidents.domain.partners import partner_of
 
 from . import serializers as s
 from .authentication import GuardedTokenAuthentication
+from .exceptions import django_error_detail
 from .parsers import BatchLines, BulkJSONParser, JSONLinesParser, JSONLParser
 from .permissions import IsContributor
 from .throttling import SubmissionThrottle
@@ -31,9 +32,7 @@ def _batch(data) -> list[dict]:
 
 
 def _errors(exc) -> dict[str, list[str]]:
-    if isinstance(exc, DjangoValidationError):
-        return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return drafts.flatten_errors(exc.detail)
+    return django_error_detail(exc) if isinstance(exc, DjangoValidationError) else drafts.flatten_errors(exc.detail)
 
 
 @extend_schema(tags=["partners"], summary="Submit many incidents at once (a partner's contributors)",

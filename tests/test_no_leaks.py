@@ -183,6 +183,7 @@ def public_page_urls(world):
     public_id = world["public"].public_id
     urls = ["/", "/systems/", "/stats/", "/feed.atom", "/submit/", "/submit/thanks/", "/submissions/lost-link/", "/systems/public-face-search/", "/systems/public-face-search/feed.atom",
             "/organizations/public-police/", f"/incidents/{public_id}/", f"/incidents/{public_id}/history/",
+            f"/incidents/{public_id}/v/1/", f"/incidents/{public_id}/v/2/", f"/incidents/{public_id}/cite.json", f"/incidents/{public_id}/cite.ris",
             f"/incidents/{world['withdrawn'].public_id}/", f"/incidents/{world['merged'].public_id}/",
             f"/systems/{PROPOSED.lower()}/", f"/organizations/{PROPOSED_OPERATOR.lower()}/"]
     for query in ("", "?q=Zyxsubmittedmarker", "?q=zyx", "?q=Narrative", "?system=public-face-search", f"?system={PROPOSED}",

@@ -254,7 +254,8 @@ class Registry(RuleBasedStateMachine):
                  "/api/v1/incidents/?q=canary", "/api/v1/deployments/?page_size=100", "/api/v1/deployments/export.jsonl"]
         paths += [f"/api/v1/deployments/{pk}/" for pk, x in self.deployments.items() if x["status"] == Status.PUBLISHED]
         for pid in published:
-            paths += [f"/api/v1/incidents/{pid}/", f"/api/v1/incidents/{pid}/history/", f"/incidents/{pid}/", f"/incidents/{pid}/history/"]
+            paths += [f"/api/v1/incidents/{pid}/", f"/api/v1/incidents/{pid}/history/", f"/incidents/{pid}/", f"/incidents/{pid}/history/",
+                      f"/incidents/{pid}/v/1/", f"/incidents/{pid}/cite.ris"]
         for path in paths:
             response = self.client.get(path)
             assert response.status_code == 200, path
