@@ -6,6 +6,9 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.http import ConditionalGetMiddleware as BaseConditionalGetMiddleware
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -93,3 +96,22 @@ def unavailable(request, exception=None):
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class ConditionalGetMiddleware(BaseConditionalGetMiddleware):
+    """Django's conditional GET, for HEAD as well.
+
+    Django's own middleware leaves HEAD alone because a server strips its body; but a view
+    here answers HEAD with the same body as GET (the server removes it later), so the ETag
+    is the GET's, and a client checking freshness with a conditional HEAD gets its 304."""
+
+    def process_response(self, request, response):
+        if request.method != "HEAD":
+            return super().process_response(request, response)
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:
+            return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        return response
