@@ -1,10 +1,10 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from incidents.public.cache import cached_public
 
-from . import deployment_views, notice_views, partner_views, views
+from . import deployment_views, docs, notice_views, partner_views, views
 from . import moderation_views as mod
 
 moderation = SimpleRouter()
@@ -47,5 +47,5 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include((v1, "v1"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs.ApiDocs.as_view(url_name="api:schema"), name="docs"),
 ]
