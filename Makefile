@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup db browser bench clean-db
+.PHONY: run test setup db browser tools bench clean-db
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ run: db
 browser:
 	@bash scripts/ensure-chromium.sh
 
+# Test-only tools from the npm registry, at the versions package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	@echo "Installing the test tools (Redocly CLI, axe-core) into node_modules ..."
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+tools: node_modules/.installed
+
 ## make test: set up, then the whole suite against real PostgreSQL
-test: setup browser
+test: setup browser tools
 	@$(VENV)/bin/ruff check --no-cache .
 	@$(PY) -m pytest
 

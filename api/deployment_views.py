@@ -41,7 +41,7 @@ PARAMS = [
     OpenApiParameter("active_on", OpenApiTypes.DATE, description="In use on this day."),
     OpenApiParameter("active_after", OpenApiTypes.DATE, description="Still in use on or after this day."),
     OpenApiParameter("active_before", OpenApiTypes.DATE, description="Begun on or before this day."),
-    OpenApiParameter("page", {"type": "integer", "minimum": 1}), OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100}),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 100_000}), OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100}),
 ]
 
 

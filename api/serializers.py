@@ -138,6 +138,8 @@ class IncidentRecord(serializers.Serializer):
 class IncidentPage(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of incidents matching the filters.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+    next_cursor = serializers.CharField(allow_null=True, help_text=(
+        "The same next page as a `cursor` value to pass with the same filters, or null on the last; opaque."))
     results = IncidentSummary(many=True)
 
 

@@ -89,7 +89,7 @@ class IncidentListMixin(PublicView):
                                        total=selectors.total_column(queryset, self.count_scope), count_first=self.count_scope is None)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
-        return Response({"count": count, "next": next_link(request, cursor), "results": data})
+        return Response({"count": count, "next": next_link(request, cursor), "next_cursor": cursor or None, "results": data})
 
 
 @extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},

@@ -296,7 +296,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.openapi.refuse_unknown_fields", "api.openapi.add_links"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.openapi.refuse_unknown_fields", "api.openapi.add_links", "api.openapi.make_strict"],
     "ENUM_NAME_OVERRIDES": {
         "Status": "incidents.choices.Status",
         "OutcomeType": "incidents.choices.OutcomeType",
