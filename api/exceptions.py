@@ -8,6 +8,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -63,7 +64,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten(exc.detail)
         names = ", ".join(sorted(fields))
-        response.data = error_body(400, "invalid", f"The request has errors in: {names}." if names else "The request is invalid.", fields)
+        response.data = error_body(400, "invalid", _("The request has errors in: {names}.").format(names=names) if names else _("The request is invalid."), fields)
     else:
         code = getattr(exc, "default_code", "error")
         if isinstance(exc, (Http404, exceptions.NotFound)):

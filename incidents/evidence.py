@@ -8,14 +8,15 @@ public.record_sql, held equal by tests; the read model takes it from the record)
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .choices import SourceType
 
 
 class EvidenceLevel(models.TextChoices):
-    OFFICIAL_RECORD = "official_record", "Official record"
-    REPORTED = "reported", "Independently reported"
-    TESTIMONY_ONLY = "testimony_only", "Personal testimony only"
+    OFFICIAL_RECORD = "official_record", _("Official record")
+    REPORTED = "reported", _("Independently reported")
+    TESTIMONY_ONLY = "testimony_only", _("Personal testimony only")
 
 
 OFFICIAL = {SourceType.COURT_RECORD, SourceType.REGULATOR_ACTION, SourceType.GOVERNMENT_DOCUMENT}

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from .public.cache import cached_public
-from .views import corrections, desk, desk_deployments, desk_edit, feeds, health, mfa, partners, public, submission, tokens
+from .views import corrections, desk, desk_deployments, desk_edit, feeds, health, language, mfa, partners, public, submission, tokens
 
 app_name = "incidents"
 
@@ -11,6 +11,7 @@ PUBLIC_ID = r"(?P<public_id>[A-Za-z]{2,5}-\d{4}-\d{4,})"
 urlpatterns = [
     path("", cached_public(public.home), name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("language/", language.choose_language, name="language"),
     path("readyz", health.readyz, name="readyz"),
     path("incidents/", cached_public(public.incident_list), name="list"),
     re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(public.incident_detail), name="incident"),

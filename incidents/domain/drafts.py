@@ -9,6 +9,8 @@ import re
 
 import pycountry
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,11 +45,11 @@ def parse_json_object(text: str, field: str) -> dict:
     try:
         value = json.loads(text or "{}")
     except (ValueError, RecursionError):
-        raise serializers.ValidationError({field: ["The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}."]}) from None
+        raise serializers.ValidationError({field: [_("The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}.")]}) from None
     if not isinstance(value, dict):
-        raise serializers.ValidationError({field: ["The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}."]})
+        raise serializers.ValidationError({field: [_("The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}.")]})
     if not within_depth(value):
-        raise serializers.ValidationError({field: [f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep."]})
+        raise serializers.ValidationError({field: [_("The JSON is nested more than {depth} levels deep.").format(depth=MAX_JSON_DEPTH)]})
     return value
 
 
@@ -58,17 +60,17 @@ def parse_partial_date(value) -> tuple[datetime.date, str]:
     else:
         match = PARTIAL_DATE.match(str(value).strip())
         if not match:
-            raise serializers.ValidationError("Use YYYY-MM-DD, YYYY-MM or YYYY.")
+            raise serializers.ValidationError(_("Use YYYY-MM-DD, YYYY-MM or YYYY."))
         year, month, day = match.groups()
         precision = choices.DatePrecision.DAY if day else choices.DatePrecision.MONTH if month else choices.DatePrecision.YEAR
         try:
             result = datetime.date(int(year), int(month or 1), int(day or 1))
         except ValueError:
-            raise serializers.ValidationError(f"{value} is not a real date.") from None
+            raise serializers.ValidationError(_("{value} is not a real date.").format(value=value)) from None
     if result.year < 1900:
-        raise serializers.ValidationError("Dates before 1900 are not accepted.")
+        raise serializers.ValidationError(_("Dates before 1900 are not accepted."))
     if result > timezone.now().date():
-        raise serializers.ValidationError("The date is in the future.")
+        raise serializers.ValidationError(_("The date is in the future."))
     return result, precision
 
 
@@ -77,7 +79,7 @@ def parse_partial_date(value) -> tuple[datetime.date, str]:
 class PartialDateField(serializers.Field):
     """A date that may be only a year or a month, as sources often give it."""
 
-    default_error_messages = {"invalid": "Use YYYY-MM-DD, YYYY-MM or YYYY."}
+    default_error_messages = {"invalid": gettext_lazy("Use YYYY-MM-DD, YYYY-MM or YYYY.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, (str, datetime.date)):
@@ -92,7 +94,7 @@ class StrictBooleanField(serializers.BooleanField):
     """JSON true or false only: DRF's own also takes 0, 1, "yes" or "on", which the schema
     (a boolean) does not allow, so a client could send what the documentation says is wrong."""
 
-    default_error_messages = {"invalid": "Use true or false."}
+    default_error_messages = {"invalid": gettext_lazy("Use true or false.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
@@ -146,7 +148,7 @@ def country_code(value: str) -> str:
     """An assigned ISO 3166-1 alpha-2 code, upper-cased; a ValidationError otherwise (incidents, deployments)."""
     code = value.upper()
     if not pycountry.countries.get(alpha_2=code):
-        raise serializers.ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        raise serializers.ValidationError(_("{value} is not an ISO 3166-1 alpha-2 country code.").format(value=repr(value)))
     return code
 
 
@@ -160,7 +162,7 @@ class SourceDraft(StrictSerializer):
 
     def validate_url(self, value):
         if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Only http and https links are accepted.")
+            raise serializers.ValidationError(_("Only http and https links are accepted."))
         return value
 
 
@@ -170,13 +172,13 @@ class OutcomeDraft(StrictSerializer):
     detail = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     days = serializers.IntegerField(min_value=0, max_value=36500, required=False, allow_null=True, default=None)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="", error_messages={"invalid": "Use an ISO 4217 code such as USD."})
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="", error_messages={"invalid": gettext_lazy("Use an ISO 4217 code such as USD.")})
     sources = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=1, max_length=MAX_SOURCES,
                                     help_text="Positions in the incident's sources list (0-based) that support this outcome.")
 
     def validate(self, attrs):
         if attrs.get("amount") is not None and not attrs.get("currency"):
-            raise serializers.ValidationError({"currency": ["Give the currency of the amount."]})
+            raise serializers.ValidationError({"currency": [_("Give the currency of the amount.")]})
         return attrs
 
 
@@ -190,7 +192,7 @@ class AffectedDraft(StrictSerializer):
 
     def validate(self, attrs):
         if attrs.get("has_minor") and attrs.get("name"):
-            raise serializers.ValidationError({"name": ["A minor's name is never recorded. Leave the name empty."]})
+            raise serializers.ValidationError({"name": [_("A minor's name is never recorded. Leave the name empty.")]})
         if attrs.get("name_public") and not attrs.get("name"):
             attrs["name_public"] = False
         return attrs
@@ -204,7 +206,7 @@ class IncidentDraft(StrictSerializer):
     incident_date = PartialDateField(required=False, allow_null=True, default=None)
     date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices, required=False)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2, min_length=2,
-                                     error_messages={"invalid": "Use an ISO 3166-1 alpha-2 code of two letters, such as US or GB."})
+                                     error_messages={"invalid": gettext_lazy("Use an ISO 3166-1 alpha-2 code of two letters, such as US or GB.")})
     region = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     systems = serializers.ListField(child=serializers.CharField(max_length=200), max_length=MAX_NAMES, required=False, default=list,
@@ -221,7 +223,7 @@ class IncidentDraft(StrictSerializer):
                                           help_text="Id of the deployment (/api/v1/deployments/) the incident arose from, where known.")
     affected = AffectedDraft(required=False)
     sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
-                          error_messages={"empty": "Give at least one source: a link to a report, court record or document.", "min_length": "Give at least one source."})
+                          error_messages={"empty": gettext_lazy("Give at least one source: a link to a report, court record or document."), "min_length": gettext_lazy("Give at least one source.")})
     outcomes = OutcomeDraft(many=True, max_length=MAX_OUTCOMES, required=False, default=list)
 
     def validate_country(self, value):
@@ -251,7 +253,7 @@ class IncidentDraft(StrictSerializer):
             for i, outcome in enumerate(outcomes):
                 bad = [n for n in outcome["sources"] if n >= len(sources)]
                 if bad:
-                    errors[i] = {"sources": [f"Source {n} does not exist: there are {len(sources)} sources, numbered from 0." for n in bad]}
+                    errors[i] = {"sources": [_("Source {n} does not exist: there are {count} sources, numbered from 0.").format(n=n, count=len(sources)) for n in bad]}
             if errors:
                 raise serializers.ValidationError({"outcomes": [errors.get(i, {}) for i in range(len(outcomes))]})
         return attrs

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..choices import OPEN_STATES
 from ..models import Notice, StatusLink, Submission, hash_token, new_token
@@ -28,10 +30,10 @@ notice_queued = Signal()
 RETRY_MINUTES = (1, 5, 30, 120, 360, 720)  # then it is given up (state failed)
 
 SUBJECTS = {
-    Notice.Kind.QUESTION: "A moderator has a question about your report",
-    Notice.Kind.PUBLISHED: "Your report is now public",
-    Notice.Kind.REJECTED: "Your report was not published",
-    Notice.Kind.STATUS_LINK: "Your status link",
+    Notice.Kind.QUESTION: gettext_lazy("A moderator has a question about your report"),
+    Notice.Kind.PUBLISHED: gettext_lazy("Your report is now public"),
+    Notice.Kind.REJECTED: gettext_lazy("Your report was not published"),
+    Notice.Kind.STATUS_LINK: gettext_lazy("Your status link"),
 }
 
 
@@ -68,22 +70,26 @@ def _status_link(submission: Submission) -> str:
 
 
 def _body(notice: Notice) -> str:
+    """The mail's text, in the language the submitter wrote their report in."""
     submission, incident = notice.submission, notice.submission.incident
     title = incident.title
     if notice.kind == Notice.Kind.QUESTION:
-        return (f"Thank you for your report “{title}”.\n\nA moderator asks:\n\n{notice.message}\n\n"
-                f"You can answer on your private status page:\n{_status_link(submission)}\n\n"
-                "Nothing is published until a moderator has checked it. Do not forward this mail: the link opens your report.")
+        return _("Thank you for your report “{title}”.\n\nA moderator asks:\n\n{message}\n\n"
+                 "You can answer on your private status page:\n{link}\n\n"
+                 "Nothing is published until a moderator has checked it. Do not forward this mail: the link opens your report.").format(
+            title=title, message=notice.message, link=_status_link(submission))
     if notice.kind == Notice.Kind.PUBLISHED:
-        return (f"Your report “{title}” has been checked and is now public:\n{settings.SITE_URL}/incidents/{incident.public_id}/\n\n"
-                "Your e-mail address and your role stay private. If anything in the public record is wrong or names someone "
-                "who should not be named, use “Ask for a correction” on that page.")
+        return _("Your report “{title}” has been checked and is now public:\n{link}\n\n"
+                 "Your e-mail address and your role stay private. If anything in the public record is wrong or names someone "
+                 "who should not be named, use “Ask for a correction” on that page.").format(
+            title=title, link=f"{settings.SITE_URL}/incidents/{incident.public_id}/")
     if notice.kind == Notice.Kind.REJECTED:
-        return (f"Your report “{title}” was not published.\n\nThe moderator's reason:\n\n{notice.message}\n\n"
-                f"Your private status page:\n{_status_link(submission)}")
-    states = "still being checked" if incident.status in OPEN_STATES else incident.get_status_display().lower()
-    return (f"You asked for the link to your report “{title}” (now {states}):\n{_status_link(submission)}\n\n"
-            "If you did not ask for this, you can ignore this mail; the link only shows where the report stands.")
+        return _("Your report “{title}” was not published.\n\nThe moderator's reason:\n\n{message}\n\n"
+                 "Your private status page:\n{link}").format(title=title, message=notice.message, link=_status_link(submission))
+    states = _("still being checked") if incident.status in OPEN_STATES else str(incident.get_status_display()).lower()
+    return _("You asked for the link to your report “{title}” (now {state}):\n{link}\n\n"
+             "If you did not ask for this, you can ignore this mail; the link only shows where the report stands.").format(
+        title=title, state=states, link=_status_link(submission))
 
 
 def send_due(now=None, limit: int = 200) -> int:
@@ -104,8 +110,9 @@ def send_due(now=None, limit: int = 200) -> int:
                 notice.save(update_fields=["state", "message"])
                 continue
             try:
-                send_mail(SUBJECTS[notice.kind], _body(notice), settings.DEFAULT_FROM_EMAIL, [notice.submission.contact_email],
-                          fail_silently=False)
+                with translation.override(notice.submission.language or settings.LANGUAGE_CODE):
+                    subject, body = str(SUBJECTS[notice.kind]), _body(notice)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.submission.contact_email], fail_silently=False)
             except Exception as exc:  # any transport error: kept and retried, never raised to the worker
                 error = exc
                 transaction.set_rollback(True)  # the status link made for this mail is not kept

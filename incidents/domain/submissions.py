@@ -6,7 +6,9 @@ rejected request stores nothing.
 
 import copy
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from rest_framework import serializers
 
 from ..choices import Action, Status, SubmitterRole
@@ -35,6 +37,12 @@ def _private_copy(payload: dict) -> dict:
     return kept
 
 
+def _reader_language() -> str:
+    """The language the request speaks (LocaleMiddleware's choice), which the submitter read the form in."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def submit(payload: dict, partner=None, contributor=None) -> tuple[Submission, str]:
     """Validate and store a submission; return it with its secret status token.
 
@@ -53,7 +61,7 @@ def submit(payload: dict, partner=None, contributor=None) -> tuple[Submission, s
         submission = Submission.objects.create(
             incident=incident, payload=_private_copy(payload), token_hash=hash_token(token),
             submitter_role=submitter.get("role") or SubmitterRole.OTHER, contact_email=submitter.get("contact_email") or "",
-            partner=partner, contributor=contributor,
+            partner=partner, contributor=contributor, language=_reader_language(),
         )
         moderation.record_event(incident, Action.SUBMIT, to_status=Status.SUBMITTED)
     return submission, token

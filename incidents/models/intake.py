@@ -28,6 +28,7 @@ class Submission(models.Model):
     payload = models.JSONField("as submitted")
     submitter_role = models.CharField("submitter role", max_length=20, choices=choices.SubmitterRole.choices, default=choices.SubmitterRole.OTHER)
     contact_email = models.EmailField("contact e-mail (private)", blank=True)
+    language = models.CharField(max_length=8, default="en", help_text="The language the submitter used (mails to them are written in it).")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     partner = models.ForeignKey("Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",

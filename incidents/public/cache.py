@@ -20,8 +20,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
-HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link")
+HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link", "Content-Language", "Vary")
 
 
 def public_version(request=None) -> tuple[int, object]:
@@ -62,7 +63,8 @@ def cached_public(view):
         number, version = public_version(request)
         # The scheme and host are part of the key: a response's links carry them, so one host's
         # copy must never answer another (a forged Host header must not reach later readers).
-        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}"
+        # So is the language the page speaks (the reader's cookie or Accept-Language, chosen by LocaleMiddleware).
+        raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{number}|{request.META.get('HTTP_ACCEPT', '')}|{get_language()}"
         key = "public:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
         if hit is not None:

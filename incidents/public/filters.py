@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from .. import choices
 from ..evidence import EvidenceLevel
@@ -155,29 +156,29 @@ KEPT_SCOPES = {"outcome", "country", "error_type", "identification_mode", "evide
 
 
 class IncidentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", help_text="Full-text search over titles, narratives, the names and aliases of systems, vendors and operators, "
+    q = django_filters.CharFilter(method="search", label=_("Search"), help_text="Full-text search over titles, narratives, the names and aliases of systems, vendors and operators, "
                                           "regions and cities, source titles and preserved source texts (web-search syntax: \"exact phrase\", or, -exclude). "
                                           "Ordered by relevance: records with the words in their title first, then the other matches, newest first.")
-    system = ValuesFilter(method="by_system", label="System", help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
-    vendor = ValuesFilter(method="by_vendor", label="Vendor", help_text="Slug or name of the vendor of a system involved.")
-    operator = ValuesFilter(method="by_operator", label="Operator", help_text="Slug, name or alias of the agency or company that acted.")
-    country = CountriesFilter(method="by_field", field_name="country", label="Country", help_text="ISO 3166-1 alpha-2 code, e.g. US.")
-    region = ValuesFilter(method="by_field", field_name="region", label="Region")
-    identification_mode = ValuesFilter(method="by_field", field_name="identification_mode", choices=choices.IdentificationMode.choices, label="Identification mode")
-    error_type = ValuesFilter(method="by_field", field_name="error_type", choices=choices.ErrorType.choices, label="Error type")
-    contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label="Contributing factor")
-    outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label="Outcome")
-    technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label="Technology")
-    evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label="Evidence",
+    system = ValuesFilter(method="by_system", label=_("System"), help_text="Slug, name or alias of a system, e.g. mobile-fortify or Clearview.")
+    vendor = ValuesFilter(method="by_vendor", label=_("Vendor"), help_text="Slug or name of the vendor of a system involved.")
+    operator = ValuesFilter(method="by_operator", label=_("Operator"), help_text="Slug, name or alias of the agency or company that acted.")
+    country = CountriesFilter(method="by_field", field_name="country", label=_("Country"), help_text="ISO 3166-1 alpha-2 code, e.g. US.")
+    region = ValuesFilter(method="by_field", field_name="region", label=_("Region"))
+    identification_mode = ValuesFilter(method="by_field", field_name="identification_mode", choices=choices.IdentificationMode.choices, label=_("Identification mode"))
+    error_type = ValuesFilter(method="by_field", field_name="error_type", choices=choices.ErrorType.choices, label=_("Error type"))
+    contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label=_("Contributing factor"))
+    outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label=_("Outcome"))
+    technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label=_("Technology"))
+    evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label=_("Evidence"),
                             help_text="Evidence level derived from the sources: official_record, reported or testimony_only.")
-    reported_by = ValuesFilter(method="by_partner", label="Reported by",
+    reported_by = ValuesFilter(method="by_partner", label=_("Reported by"),
                                help_text="Slug of a partner organisation credited with reporting the case.")
-    has_minor = StrictBooleanFilter(method="by_minor", label="A minor involved", help_text="true: only incidents where a minor was affected; false: only those where none was.")
-    incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label="Incident on or after", widget=_date_widget())
-    incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label="Incident on or before", widget=_date_widget())
-    year = YearsFilter(method="by_year", label="Year", help_text="Year of the incident, e.g. 2025.")
-    published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte", label="Published on or after", widget=_date_widget())
-    published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label="Published on or before", widget=_date_widget())
+    has_minor = StrictBooleanFilter(method="by_minor", label=_("A minor involved"), help_text="true: only incidents where a minor was affected; false: only those where none was.")
+    incident_date_after = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label=_("Incident on or after"), widget=_date_widget())
+    incident_date_before = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label=_("Incident on or before"), widget=_date_widget())
+    year = YearsFilter(method="by_year", label=_("Year"), help_text="Year of the incident, e.g. 2025.")
+    published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte", label=_("Published on or after"), widget=_date_widget())
+    published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte", label=_("Published on or before"), widget=_date_widget())
 
     class Meta:
         model = PublicRecord

@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, Status
 from ..countries import country_name
@@ -200,7 +201,7 @@ def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[
         elif group == "evidence":
             rows = [(level.value, level.label, counts[level.value]) for level in EvidenceLevel if level.value in counts]
         elif group == "has_minor":
-            labels = {"true": "Minor involved", "false": "No minor", None: "Unknown"}
+            labels = {"true": _("Minor involved"), "false": _("No minor"), None: _("Unknown")}
             rows = [(k or "unknown", labels[k], counts[k]) for k in ("true", "false", None) if k in counts]
         else:
             label = {"country": country_name, "error_type": lambda v: ErrorType(v).label, "outcome": lambda v: OutcomeType(v).label,

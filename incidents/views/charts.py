@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
 @dataclass
@@ -19,13 +20,14 @@ class Chart:
     svg: str = field(init=False, default="")
 
     def __post_init__(self):
+        self.title, self.key_label = str(self.title), str(self.key_label)
         self.svg = horizontal_bars(self.rows, self.title)
 
 
 def horizontal_bars(rows, title: str, limit: int = 15, width: int = 480) -> str:
     shown = rows[:limit]
     if not shown:
-        return mark_safe('<p class="muted">No data yet.</p>')
+        return mark_safe(f'<p class="muted">{escape(gettext("No data yet."))}</p>')
     label_w, row_h, top = 170, 22, 4
     peak = max(n for _, _, n in shown) or 1
     height = top + row_h * len(shown)
@@ -47,7 +49,7 @@ def horizontal_bars(rows, title: str, limit: int = 15, width: int = 480) -> str:
 def year_columns(rows, title: str, width: int = 480, height: int = 180) -> str:
     """Cases per year as columns, years in order (gaps shown as zero)."""
     if not rows:
-        return mark_safe('<p class="muted">No data yet.</p>')
+        return mark_safe(f'<p class="muted">{escape(gettext("No data yet."))}</p>')
     counts = {int(key): n for key, _, n in rows}
     years = list(range(min(counts), max(counts) + 1))
     peak = max(counts.values()) or 1
@@ -68,7 +70,8 @@ def year_columns(rows, title: str, width: int = 480, height: int = 180) -> str:
     return mark_safe("".join(parts))
 
 
-def year_chart(rows, title="Cases per year"):
-    chart = Chart(title=title, rows=rows, key_label="Year", link="/incidents/?year=")
+def year_chart(rows, title=None):
+    title = title or gettext("Cases per year")
+    chart = Chart(title=title, rows=rows, key_label=gettext("Year"), link="/incidents/?year=")
     chart.svg = year_columns(rows, title)
     return chart

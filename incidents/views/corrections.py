@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
@@ -26,7 +27,12 @@ class _Scope:
 
 def _form(post=None, errors=None):
     values = {f: (post.get(f, "") if post else "") for f in FIELDS}
-    return {"values": values, "errors": errors or {}, "kinds": RequestKind.choices, "roles": SubmitterRole.choices}
+    errors = errors or {}
+    labels = {"kind": _("What you are asking"), "details": _("What is wrong"), "evidence": _("Evidence"),
+              "requester_role": _("You are"), "contact_email": _("Your e-mail")}
+    summary = [("" if name == "non_field_errors" else name, str(labels.get(name, name)), message)
+               for name, messages in errors.items() for message in messages]
+    return {"values": values, "errors": errors, "summary": summary, "kinds": RequestKind.choices, "roles": SubmitterRole.choices}
 
 
 @never_cache
@@ -40,7 +46,7 @@ def request_form(request, public_id):
         kind = request.GET.get("kind") if request.GET.get("kind") in RequestKind.values else RequestKind.CORRECTION
         return render(request, "incidents/correction_request.html", context | _form({"kind": kind}))
     if not ScopedRateThrottle().allow_request(request, _Scope()):
-        errors = {"non_field_errors": ["Too many requests from this connection; please try again in an hour."]}
+        errors = {"non_field_errors": [_("Too many requests from this connection; please try again in an hour.")]}
         return render(request, "incidents/correction_request.html", context | _form(request.POST, errors), status=429)
     data = {f: request.POST.get(f, "") for f in FIELDS}
     try:

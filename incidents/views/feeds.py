@@ -57,7 +57,7 @@ class LatestIncidents(Feed):
             return f"This record was withdrawn from public view. Reason: {item['withdrawn']}"
         place = ", ".join(x for x in (item["city"], item["region"], country_name(item["country"])) if x)
         systems = ", ".join(s["name"] for s in item["systems"]) or "system not named"
-        outcomes = ", ".join(OutcomeType(t).label for t in item["outcome_types"])
+        outcomes = ", ".join(str(OutcomeType(t).label) for t in item["outcome_types"])
         return f"{place}. {systems}. Outcomes: {outcomes or 'none recorded'}."
 
     def item_link(self, item):

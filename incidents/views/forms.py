@@ -6,10 +6,13 @@ API's), and maps each error path such as ``sources.1.url`` back to the field the
 typed in, beside which the page shows it.
 """
 
-import pycountry
+from babel.numbers import NumberFormatError, parse_decimal
 from django.http import QueryDict
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .. import choices
+from ..countries import country_choices
 from ..public.format import public_record
 
 SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type")
@@ -18,16 +21,30 @@ DEFAULT_SOURCE_ROWS = 2
 DEFAULT_OUTCOME_ROWS = 2
 MAX_ROWS = 20
 
-COUNTRIES = sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries), key=lambda c: c[1])
 
 
 def _tri(value):
     return {"yes": True, "no": False}.get(value)
 
 
-def _int(value):
+def _number(value, whole=False):
+    """A number as the reader writes it in their language ("1.000.000" or "1,5" in Spanish,
+    "1,000,000" in English), as the API's plain form; anything else is passed on as typed,
+    for the API to refuse with its message."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else (value or None)
+    if not value:
+        return None
+    try:
+        number = parse_decimal(value, locale=translation.to_locale(translation.get_language() or "en"), strict=True)
+    except (NumberFormatError, ValueError):
+        return value
+    if whole:
+        return int(number) if number == number.to_integral_value() else value
+    return str(number)
+
+
+def _int(value):
+    return _number(value, whole=True)
 
 
 def _rows(post, prefix, fields):
@@ -59,7 +76,7 @@ def to_payload(post) -> tuple[dict, dict]:
         numbers = [int(n) for n in values["sources"].replace(" ", "").split(",") if n.isdigit()] or ([1] if sources else [])
         body_outcomes.append({
             "type": values["type"], "date": values["date"] or None, "detail": values["detail"], "days": _int(values["days"]),
-            "amount": values["amount"] or None, "currency": values["currency"].upper(),
+            "amount": _number(values["amount"]), "currency": values["currency"].upper(),
             # An unknown number becomes an out-of-range position, which the API names.
             "sources": [position_of_shown.get(n, 10_000 + n) for n in numbers],
         })
@@ -99,6 +116,48 @@ def form_errors(paths: dict[str, list[str]], where: dict) -> dict[str, list[str]
     return out
 
 
+FIELD_LABELS = {
+    "title": _("Short title"), "narrative": _("What happened"), "incident_date": _("Date"), "country": _("Country"),
+    "region": _("Region or state"), "city": _("City or place"), "systems": _("Systems"), "operators": _("Agencies or companies"),
+    "identification_mode": _("How was the system used?"), "error_type": _("What went wrong?"),
+    "contributing_factors": _("Contributing factors"), "affected-count": _("How many people"), "affected-name": _("Name"),
+    "affected-has_minor": _("Was a child (under 18) among them?"), "submitter-contact_email": _("Email"),
+    "submitter-role": _("You are"), "sources": _("Sources"), "outcomes": _("Outcomes"),
+}
+ROW_LABELS = {
+    "url": _("link"), "title": _("title"), "publisher": _("publisher"), "published_date": _("published"), "source_type": _("kind"),
+    "type": _("type"), "date": _("when"), "detail": _("details"), "days": _("days"), "amount": _("amount"), "currency": _("currency"),
+}
+# Where a summary link takes the reader for an error on a whole list.
+ANCHORS = {"systems": "systems-1", "operators": "operators-1", "sources": "sources", "outcomes": "outcomes"}
+
+
+def error_summary(errors: dict, post) -> list[tuple[str, str, str]]:
+    """(field id, label, message) for each error, in the form's order: the summary shown at the
+    top of a form that was not sent, each entry a link to its field."""
+    order = list(FIELD_LABELS)
+    rows = []
+    for name, messages in errors.items():
+        if name == "non_field_errors":
+            rows += [(-1, "", "", m) for m in messages]
+            continue
+        parts = name.split("-")
+        if parts[0] in ("sources", "outcomes") and len(parts) == 3:
+            kind = _("Source") if parts[0] == "sources" else _("Outcome")
+            shown = _shown_number(post, parts[0], int(parts[1]))
+            label = f"{kind} {shown}, {ROW_LABELS.get(parts[2], parts[2])}"
+        else:
+            label = FIELD_LABELS.get(name, name)
+        position = order.index(parts[0] if parts[0] in ("sources", "outcomes") else name) if name in order or parts[0] in order else len(order)
+        rows += [(position, ANCHORS.get(name, name), str(label), m) for m in messages]
+    return [row[1:] for row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def _shown_number(post, prefix: str, index: int) -> int:
+    indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()}) if post else []
+    return indexes.index(index) + 1 if index in indexes else index + 1
+
+
 def form_context(post=None, errors=None) -> dict:
     """What the template needs to render the form, filled with what was posted."""
     post = post if post is not None else {}
@@ -120,11 +179,11 @@ def form_context(post=None, errors=None) -> dict:
                                       "affected-name", "submitter-role", "submitter-contact_email")},
         "systems": systems[:max(3, len(systems) - 3)], "operators": operators[:max(2, len(operators) - 2)],
         "chosen_factors": getlist("contributing_factors"),
-        "errors": errors, "general_errors": errors.get("non_field_errors", []),
+        "errors": errors, "general_errors": errors.get("non_field_errors", []), "summary": error_summary(errors, post),
         "source_rows": rows("sources", SOURCE_FIELDS, DEFAULT_SOURCE_ROWS),
         "outcome_rows": rows("outcomes", OUTCOME_FIELDS, DEFAULT_OUTCOME_ROWS),
         "blank_row": {"index": 99, "number": "", "values": {}, "errors": {}},
-        "countries": COUNTRIES, "modes": choices.IdentificationMode.choices, "error_types": choices.ErrorType.choices,
+        "countries": country_choices(), "modes": choices.IdentificationMode.choices, "error_types": choices.ErrorType.choices,
         "factors": choices.ContributingFactor.choices, "databases": choices.ReferenceDatabase.choices,
         "source_types": choices.SourceType.choices, "outcome_types": choices.OutcomeType.choices, "roles": choices.SubmitterRole.choices,
     }

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..choices import (
@@ -13,6 +14,7 @@ from ..choices import (
     ErrorType,
     IdentificationMode,
     OutcomeType,
+    ReferenceDatabase,
     SourceType,
     Technology,
 )
@@ -27,9 +29,9 @@ from . import charts
 PAGE_SIZE = 25
 # Facets shown beside the list: (query parameter, selectors.counts_by group, heading).
 FACETS = [
-    ("system", "system", "System"), ("operator", "operator", "Operator"), ("country", "country", "Country"),
-    ("error_type", "error_type", "Error type"), ("outcome", "outcome", "Outcome"), ("year", "year", "Year"),
-    ("evidence", "evidence", "Evidence"), ("has_minor", "has_minor", "Minors involved"),
+    ("system", "system", _("System")), ("operator", "operator", _("Operator")), ("country", "country", _("Country")),
+    ("error_type", "error_type", _("Error type")), ("outcome", "outcome", _("Outcome")), ("year", "year", _("Year")),
+    ("evidence", "evidence", _("Evidence")), ("has_minor", "has_minor", _("Minors involved")),
 ]
 PAGING = ("cursor", "page_size", "ordering")
 
@@ -54,7 +56,7 @@ def query_string(params, **changes) -> str:
 def _page(request, queryset, search=None):
     """One keyset page of cards, with the link to the next."""
     try:
-        rows, cursor, _ = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column()}, default_size=PAGE_SIZE)
+        rows, cursor, _total = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column()}, default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
     next_url = None
@@ -72,7 +74,7 @@ def home(request):
     by_system = counts["system"]
     return render(request, "incidents/home.html", {
         "latest": latest, "total": total,
-        "systems_chart": charts.Chart("Published incidents by system", by_system, key_label="System", link="/incidents/?system="),
+        "systems_chart": charts.Chart(_("Published incidents by system"), by_system, key_label=_("System"), link="/incidents/?system="),
     })
 
 
@@ -86,7 +88,7 @@ def incident_list(request):
     rows, next_url, page_error = _page(request, queryset, search=filterset.search_query)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
-    total, counts = selectors.facet_counts(queryset, [group for _, group, _ in FACETS], filterset.scope(), search=filterset.is_search)
+    total, counts = selectors.facet_counts(queryset, [group for _param, group, _heading in FACETS], filterset.scope(), search=filterset.is_search)
     facets = []
     for param, group, heading in FACETS:
         chosen = set(request.GET.getlist(param))
@@ -141,6 +143,8 @@ def incident_detail(request, public_id):
         "evidence": EvidenceLevel(record["evidence_level"]).label,
         "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,
         "factors": [ContributingFactor(f).label for f in record["contributing_factors"]],
+        "database": ReferenceDatabase(record["reference_database"]).label if record["reference_database"] in ReferenceDatabase.values
+        else record["reference_database"],
         "sources": [{**s, "type_label": SourceType(s["source_type"]).label} for s in sources],
         "versions": versions, "corrections": [v for v in versions if v.number > 1 and v.note],
         "cite_plain": citations.plain(record, url), "cite_bibtex": citations.bibtex(record, url),
@@ -208,13 +212,13 @@ def system_detail(request, slug):
     rows, next_url, error = _page(request, incidents)
     if error:
         raise Http404(error)
-    _, counts = selectors.facet_counts(incidents, ["operator", "year", "outcome"], selectors.system_scope(system))
+    _total, counts = selectors.facet_counts(incidents, ["operator", "year", "outcome"], selectors.system_scope(system))
     return render(request, "incidents/system.html", {
         "system": system, "technology": Technology(system.technology).label,
         "modes": [IdentificationMode(m).label for m in system.identification_modes if m in IdentificationMode.values],
         "operators": counts["operator"], "rows": rows, "next_url": next_url,
         "year_chart": charts.year_chart(counts["year"]),
-        "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome",
+        "outcome_chart": charts.Chart(_("Outcomes by type"), counts["outcome"], key_label=_("Outcome"),
                                       link=f"/incidents/?system={system.slug}&outcome="),
         "feed_url": reverse("incidents:system-feed", args=[system.slug]),
         "deployments": deployments.for_pages(deployments.deployments_of(system=system)),
@@ -230,14 +234,14 @@ def organization_detail(request, slug):
     rows, next_url, error = _page(request, incidents)
     if error:
         raise Http404(error)
-    _, counts = selectors.facet_counts(incidents, ["year", "outcome"])
+    _total, counts = selectors.facet_counts(incidents, ["year", "outcome"])
     return render(request, "incidents/organization.html", {
         "org": org, "country": country_name(org.country) if org.country else "",
         "systems_used": selectors.counts_by(selectors.public_facts().filter(tags__contains=[tag("operator", org.pk)]), "system"),
         "systems_made": selectors.public_systems().filter(vendor=org).order_by("name"),
         "rows": rows, "next_url": next_url,
         "year_chart": charts.year_chart(counts["year"]),
-        "outcome_chart": charts.Chart("Outcomes by type", counts["outcome"], key_label="Outcome"),
+        "outcome_chart": charts.Chart(_("Outcomes by type"), counts["outcome"], key_label=_("Outcome")),
         "deployments": deployments.for_pages(deployments.deployments_of(organization=org)),
     })
 
@@ -250,12 +254,12 @@ def stats(request):
         "total": total,
         "year_chart": charts.year_chart(counts["year"]),
         "charts": [
-            charts.Chart("By system", counts["system"], key_label="System", link="/incidents/?system="),
-            charts.Chart("By operator", counts["operator"], key_label="Operator", link="/incidents/?operator="),
-            charts.Chart("By country", counts["country"], key_label="Country", link="/incidents/?country="),
-            charts.Chart("By outcome", counts["outcome"], key_label="Outcome", link="/incidents/?outcome="),
-            charts.Chart("By error type", counts["error_type"], key_label="Error type", link="/incidents/?error_type="),
-            charts.Chart("By identification mode", counts["identification_mode"], key_label="Mode",
+            charts.Chart(_("By system"), counts["system"], key_label=_("System"), link="/incidents/?system="),
+            charts.Chart(_("By operator"), counts["operator"], key_label=_("Operator"), link="/incidents/?operator="),
+            charts.Chart(_("By country"), counts["country"], key_label=_("Country"), link="/incidents/?country="),
+            charts.Chart(_("By outcome"), counts["outcome"], key_label=_("Outcome"), link="/incidents/?outcome="),
+            charts.Chart(_("By error type"), counts["error_type"], key_label=_("Error type"), link="/incidents/?error_type="),
+            charts.Chart(_("By identification mode"), counts["identification_mode"], key_label=_("Mode"),
                          link="/incidents/?identification_mode="),
         ],
     })
@@ -263,7 +267,7 @@ def stats(request):
 
 @require_safe
 def methods(request):
-    label = lambda types: ", ".join(sorted(SourceType(t).label.lower() for t in types))  # noqa: E731
+    label = lambda types: ", ".join(sorted(str(SourceType(t).label).lower() for t in types))  # noqa: E731
     return render(request, "incidents/methods.html", {"official": label(OFFICIAL), "reported": label(REPORTED), "testimony": label(TESTIMONY)})
 
 

@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
@@ -63,7 +65,7 @@ def submit(request):
     if request.method == "GET":
         return render(request, "incidents/submit.html", context | submission_form.form_context())
     if _throttled(request):
-        errors = {"non_field_errors": ["Too many submissions from this connection; please try again in an hour."]}
+        errors = {"non_field_errors": [_("Too many submissions from this connection; please try again in an hour.")]}
         return render(request, "incidents/submit.html", context | submission_form.form_context(request.POST, errors), status=429)
     body, where = submission_form.to_payload(request.POST)
     nonce = request.POST.get("nonce", "")
@@ -100,8 +102,8 @@ class _LostLinkScope:
     throttle_scope = "lost_link"
 
 
-LOST_LINK_ANSWER = ("If a report was sent from this address, a mail with a new link to each report is on its way. "
-                    "It can take a few minutes; look in your spam folder too.")
+LOST_LINK_ANSWER = gettext_lazy("If a report was sent from this address, a mail with a new link to each report is on its way. "
+                                "It can take a few minutes; look in your spam folder too.")
 
 
 @never_cache
@@ -111,11 +113,11 @@ def lost_link(request):
         return render(request, "incidents/lost_link.html", {})
     email = request.POST.get("email", "").strip()
     if not ScopedRateThrottle().allow_request(request, _LostLinkScope()):
-        return render(request, "incidents/lost_link.html", {"email": email, "error": "Too many requests from this connection; please try again in an hour."}, status=429)
+        return render(request, "incidents/lost_link.html", {"email": email, "error": _("Too many requests from this connection; please try again in an hour.")}, status=429)
     try:
         validate_email(email)
     except DjangoValidationError:
-        return render(request, "incidents/lost_link.html", {"email": email, "error": "Enter the e-mail address you gave with your report, e.g. name@example.org."}, status=400)
+        return render(request, "incidents/lost_link.html", {"email": email, "error": _("Enter the e-mail address you gave with your report, e.g. name@example.org.")}, status=400)
     notices.ask_for_links(email)
     return render(request, "incidents/lost_link.html", {"done": LOST_LINK_ANSWER})
 
@@ -130,9 +132,9 @@ def submission_status(request, token):
     if request.method == "POST":
         message = request.POST.get("message", "").strip()
         if submission.incident.status != Status.CHANGES_REQUESTED:
-            errors["message"] = ["There is no open request for changes on this submission."]
+            errors["message"] = [_("There is no open request for changes on this submission.")]
         elif not message:
-            errors["message"] = ["Write your answer to the moderator's question."]
+            errors["message"] = [_("Write your answer to the moderator's question.")]
         else:
             services.answer_change_request(submission, message)
             return render(request, "incidents/status.html", {"s": services.submission_status(Submission.by_token(token)), "answered": True})

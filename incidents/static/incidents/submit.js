@@ -50,3 +50,8 @@
     });
   });
 })();
+// After a form that was not sent, focus moves to the summary of its errors, whose entries link to the fields.
+(function () {
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
+})();
