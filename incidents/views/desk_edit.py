@@ -25,7 +25,7 @@ def edit(request, pk):
         messages.error(request, "Claim the submission for review before editing its draft.")
         return redirect("incidents:desk-review", pk=pk)
     systems, operators = suggestions()
-    context = {"submission": submission, "incident": incident, "system_names": systems, "operator_names": operators}
+    context = {"submission": submission, "incident": incident, "system_names": systems, "operator_names": operators, "desk": True}
     if request.method == "GET":
         post = submission_form.draft_post(incident)
         return render(request, "incidents/desk/edit.html", context | submission_form.form_context(post) | {
