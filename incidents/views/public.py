@@ -101,8 +101,11 @@ def incident_list(request):
             link = query_string(request.GET, **{param: others if active else (others + [key] if group != "has_minor" else key)})
             values.append({"key": key, "label": label, "count": n, "active": active, "url": f"?{link}"})
         facets.append({"param": param, "heading": heading, "values": values, "open": bool(chosen) or param in ("system", "country")})
+    # Chips name what was chosen as the facets do (a system's name, a country's, an outcome's label), not its slug.
+    names = {(facet["param"], v["key"]): v["label"] for facet in facets for v in facet["values"]}
     active_filters = [
-        {"label": f"{heading}: {value}", "url": "?" + query_string(request.GET, **{param: [v for v in request.GET.getlist(param) if v != value]})}
+        {"label": f"{heading}: {names.get((param, value), value)}",
+         "url": "?" + query_string(request.GET, **{param: [v for v in request.GET.getlist(param) if v != value]})}
         for param, heading in [(name, f.label) for name, f in filterset.filters.items()] for value in request.GET.getlist(param) if value
     ]
     export_query = query_string(request.GET)

@@ -152,3 +152,14 @@ def test_every_message_is_translated_and_compiled(lang):
         for m in messages:
             if not isinstance(m.id, tuple) and not m.context:
                 assert translation.gettext(m.id) == m.string, f"locale/{lang} .mo is out of date: run manage.py compilemessages"
+
+
+def test_filter_chips_show_names_not_slugs(client, moderator):
+    from tests.factories import SystemFactory
+
+    SystemFactory(name="Clearview AI", slug="clearview-ai")
+    publish_new(moderator, systems=["clearview-ai"], country="AR", outcomes=[{"type": "detained", "sources": [0]}])
+    html = client.get("/incidents/?system=clearview-ai&country=AR&outcome=detained", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    chips = re.search(r'<ul class="active-filters".*?</ul>', html, re.S).group(0)
+    assert "Sistema: Clearview AI" in chips and "País: Argentina" in chips and "Consecuencia: Privado de libertad" in chips
+    assert "clearview-ai ✕" not in chips
