@@ -34,7 +34,7 @@ class SourcePreservation(serializers.Serializer):
 
 
 class PublicSource(serializers.Serializer):
-    url = serializers.URLField()
+    url = serializers.URLField(allow_null=True, help_text="null for a personal testimony sent without a link.")
     title = serializers.CharField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     published_date = serializers.CharField(allow_null=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD")

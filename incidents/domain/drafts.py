@@ -153,7 +153,8 @@ def country_code(value: str) -> str:
 
 
 class SourceDraft(StrictSerializer):
-    url = serializers.URLField(max_length=2000)
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True, allow_null=True, default="",
+                               help_text="Required, except for a personal testimony: a first-hand account needs no link.")
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     published_date = PartialDateField(required=False, allow_null=True, default=None)
@@ -161,9 +162,15 @@ class SourceDraft(StrictSerializer):
     source_type = serializers.ChoiceField(choices=choices.SourceType.choices, default=choices.SourceType.NEWS)
 
     def validate_url(self, value):
-        if not value.lower().startswith(("http://", "https://")):
+        if value and not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError(_("Only http and https links are accepted."))
         return value
+
+    def validate(self, attrs):
+        attrs["url"] = attrs.get("url") or ""
+        if not attrs["url"] and attrs.get("source_type", choices.SourceType.NEWS) != choices.SourceType.PERSONAL_TESTIMONY:
+            raise serializers.ValidationError({"url": [_("Give the link to this source. Only a personal testimony can be sent without one.")]})
+        return attrs
 
 
 class OutcomeDraft(StrictSerializer):

@@ -79,7 +79,7 @@ def source_for(row: dict) -> Source:
     An existing source is never changed: what a record says about it is its own citation
     (``IncidentSource``), so one record's draft cannot alter another's published text.
     """
-    existing = Source.objects.filter(normalized_url=normalize_url(row["url"])).first()
+    existing = Source.objects.filter(normalized_url=normalize_url(row["url"])).first() if row.get("url") else None
     if existing:
         return existing
     fields = {k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")}

@@ -310,20 +310,23 @@ def _import_batch(batch, names, actor, now, restoring=False):
         Incident.objects.bulk_update([i for i, _ in given], ["updated_at"])
 
     # Sources are shared by normalised URL, with those already in the database.
-    wanted = {normalize_url(s["url"]): s for attrs in batch for s in attrs["sources"]}
-    existing = {s.normalized_url: s for s in Source.objects.filter(normalized_url__in=list(wanted))}
-    new_sources = []
+    # A testimony without a link is a source of its own (keyed by its place in the batch).
+    keys = {id(s): normalize_url(s["url"]) if s.get("url") else ("testimony", id(s)) for attrs in batch for s in attrs["sources"]}
+    wanted = {keys[id(s)]: s for attrs in batch for s in attrs["sources"]}
+    existing = {s.normalized_url: s for s in Source.objects.filter(normalized_url__in=[k for k in wanted if isinstance(k, str)])}
+    new_keys, new_sources = [], []
     for key, row in wanted.items():
         if key not in existing:
-            source = Source(normalized_url=key, **{k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")})
-            source.title, source.publisher, source.language = source.title or "", source.publisher or "", source.language or ""
+            source = Source(normalized_url=key if isinstance(key, str) else None, **{k: row.get(k) for k in ("url", "title", "publisher", "published_date", "date_precision", "language", "source_type")})
+            source.url, source.title, source.publisher, source.language = source.url or "", source.title or "", source.publisher or "", source.language or ""
+            new_keys.append(key)
             new_sources.append(source)
     Source.objects.bulk_create(new_sources)
-    existing.update({s.normalized_url: s for s in new_sources})
+    existing.update(zip(new_keys, new_sources))
 
     links, outcomes, outcome_sources, sys_links, op_links = [], [], [], [], []
     for incident, attrs in zip(incidents, batch):
-        ordered = [existing[normalize_url(s["url"])] for s in attrs["sources"]]
+        ordered = [existing[keys[id(s)]] for s in attrs["sources"]]
         cited = set()
         for position, (source, row) in enumerate(zip(ordered, attrs["sources"])):
             if source.pk not in cited:

@@ -15,8 +15,10 @@ class Source(models.Model):
     citation (``IncidentSource``).
     """
 
-    url = models.URLField("URL", max_length=2000)
-    normalized_url = models.CharField(max_length=2000, unique=True, editable=False)
+    # A personal testimony may have no address: such a source is its own row (never shared),
+    # with no normalised URL (NULLs do not collide in the unique index) and nothing to preserve.
+    url = models.URLField("URL", max_length=2000, blank=True)
+    normalized_url = models.CharField(max_length=2000, unique=True, null=True, editable=False)
     title = models.CharField("title", max_length=500, blank=True)
     publisher = models.CharField("publisher", max_length=200, blank=True)
     published_date = models.DateField("published", null=True, blank=True)
@@ -37,10 +39,10 @@ class Source(models.Model):
         indexes = [models.Index(fields=["last_checked_at", "id"], name="source_check_due")]
 
     def __str__(self):
-        return self.title or self.url
+        return self.title or self.url or f"Testimony #{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.normalized_url = normalize_url(self.url)
+        self.normalized_url = normalize_url(self.url) if self.url else None
         super().save(*args, **kwargs)
 
 

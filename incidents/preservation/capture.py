@@ -107,7 +107,7 @@ def _touch_incidents(source_id: int, reindex: bool) -> None:
 def record_fetch(source_id: int) -> SourceCapture | None:
     """Fetch a source once and record what changed; return the capture stored, if any."""
     source = Source.objects.select_related("preserved").filter(pk=source_id).first()
-    if source is None:
+    if source is None or not source.url:
         return None
     try:
         fetched, failure = fetch(source.url), None
@@ -159,7 +159,7 @@ def record_fetch(source_id: int) -> SourceCapture | None:
 def due_sources(limit: int):
     """Sources never checked first, then those checked longest ago, up to ``limit``."""
     cutoff = timezone.now() - timedelta(hours=settings.SOURCE_CHECK_INTERVAL_HOURS)
-    return (Source.objects.filter(last_checked_at__isnull=True) | Source.objects.filter(last_checked_at__lt=cutoff)).order_by(
+    return (Source.objects.filter(last_checked_at__isnull=True) | Source.objects.filter(last_checked_at__lt=cutoff)).exclude(url="").order_by(
         F("last_checked_at").asc(nulls_first=True), "id").values_list("pk", flat=True)[:limit]
 
 

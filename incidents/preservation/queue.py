@@ -24,5 +24,5 @@ def queue(source_id: int) -> None:
 
 @receiver(post_save, sender=Source, dispatch_uid="incidents-preserve-new-source")
 def _source_created(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
+    if created and not raw and instance.url:  # a testimony without a link has nothing to fetch
         queue(instance.pk)

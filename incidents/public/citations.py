@@ -84,6 +84,6 @@ def json_ld(record: dict, url: str) -> str:
             "creator": {"@type": "Organization", "name": AUTHOR}, "publisher": {"@type": "Organization", "name": AUTHOR},
             "isAccessibleForFree": True, "spatialCoverage": ", ".join(x for x in (record["city"], record["region"], record["country"]) if x),
             "temporalCoverage": record["incident_date"] or None,
-            "citation": [s["url"] for s in record["sources"]]}
+            "citation": [s["url"] for s in record["sources"] if s["url"]]}
     # No "<" at all inside the script element: nothing in a text can close it or open a comment.
     return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False).replace("<", "\\u003c")

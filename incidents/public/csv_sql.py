@@ -84,7 +84,7 @@ LEFT JOIN LATERAL (
     SELECT string_agg(o.type, '; ' ORDER BY o.position, o.id) AS types, sum(o.days) AS days
     FROM incidents_outcome o WHERE o.incident_id = i.id) AS oc ON true
 LEFT JOIN LATERAL (
-    SELECT count(*) AS n, string_agg(s.url, ' | ' ORDER BY l.position, l.id) AS urls
+    SELECT count(*) AS n, string_agg(NULLIF(s.url, ''), ' | ' ORDER BY l.position, l.id) AS urls
     FROM incidents_incidentsource l JOIN incidents_source s ON s.id = l.source_id WHERE l.incident_id = i.id) AS so ON true
 LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
 LEFT JOIN incidents_deployment dp ON dp.id = i.deployment_id AND dp.status = 'published'

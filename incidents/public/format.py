@@ -149,7 +149,7 @@ def record_from_row(row: dict) -> dict:
         "affected": {"count": row["affected_count"], "has_minor": row["affected_minor"],
                      "name": Incident.public_name_of(row["affected_name"], row["affected_name_public"], row["affected_minor"]) or None},
         "sources": [
-            {"url": s["url"], "title": s["title"], "publisher": s["publisher"],
+            {"url": s["url"] or None, "title": s["title"], "publisher": s["publisher"],
              "published_date": _json_date(s["published_date"], s["date_precision"]),
              "language": s["language"], "source_type": s["source_type"], "preservation": preservation_of(s)}
             for s in row["record_sources"]

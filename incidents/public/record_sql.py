@@ -54,7 +54,7 @@ srcpos AS (
 src AS (
     SELECT p.incident_id,
         json_agg(json_build_object(
-            'url', s.url, 'title', p.title, 'publisher', p.publisher,
+            'url', NULLIF(s.url, ''), 'title', p.title, 'publisher', p.publisher,
             'published_date', {_partial_date("p.published_date", "p.date_precision")},
             'language', p.language, 'source_type', p.source_type,
             'preservation', CASE WHEN c.id IS NULL AND s.dead_since IS NULL THEN NULL ELSE json_build_object(

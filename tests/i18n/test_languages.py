@@ -163,3 +163,22 @@ def test_filter_chips_show_names_not_slugs(client, moderator):
     chips = re.search(r'<ul class="active-filters".*?</ul>', html, re.S).group(0)
     assert "Sistema: Clearview AI" in chips and "País: Argentina" in chips and "Consecuencia: Privado de libertad" in chips
     assert "clearview-ai ✕" not in chips
+
+
+def test_every_python_message_is_in_the_catalogues():
+    """A string marked in Python but not extracted would be shown in English: run makemessages."""
+    from babel.messages.extract import extract
+
+    keywords = {"_": None, "gettext": None, "gettext_lazy": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2)}
+    marked = set()
+    for package in ("incidents", "api"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            with open(path, "rb") as handle:
+                marked |= {m[1] for m in extract("python", handle, keywords=keywords) if isinstance(m[1], str)}
+    assert len(marked) > 150
+    for lang in ("es", "pt_BR"):
+        catalogue = read_po(open(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po", "rb"))
+        known = {m.id for m in catalogue if m.id and not isinstance(m.id, tuple)}
+        assert sorted(marked - known) == [], f"run makemessages and translate ({lang})"
