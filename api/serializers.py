@@ -100,6 +100,7 @@ class IncidentRecord(serializers.Serializer):
     version = serializers.IntegerField()
     title = serializers.CharField()
     narrative = serializers.CharField()
+    language = serializers.CharField(required=False, help_text="BCP 47 tag of the language the title and narrative are written in, e.g. es.")
     incident_date = serializers.CharField(allow_null=True)
     date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices)
     country = serializers.CharField()

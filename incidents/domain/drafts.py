@@ -210,6 +210,9 @@ class IncidentDraft(StrictSerializer):
 
     title = serializers.CharField(max_length=300)
     narrative = serializers.CharField(max_length=20000)
+    language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=12, required=False,
+                                      help_text="BCP 47 tag of the language the title and narrative are written in (default en), e.g. es or pt-BR.",
+                                      error_messages={"invalid": gettext_lazy("Use a language tag such as en, es or pt-BR.")})
     incident_date = PartialDateField(required=False, allow_null=True, default=None)
     date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices, required=False)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2, min_length=2,

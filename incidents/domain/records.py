@@ -25,7 +25,7 @@ from ..text import lookup_keys, normalize_url
 from .drafts import validate_draft
 
 SCALAR_FIELDS = (
-    "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
+    "title", "narrative", "language", "incident_date", "date_precision", "country", "region", "city",
     "identification_mode", "error_type", "contributing_factors", "reference_database",
     "human_review", "sole_basis", "external_ids", "deployment_id",
 )

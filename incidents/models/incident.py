@@ -37,6 +37,8 @@ class Incident(models.Model):
 
     title = models.CharField("title", max_length=300)
     narrative = models.TextField("narrative", max_length=20000)
+    language = models.CharField("language", max_length=12, default="en",
+                                help_text="BCP 47 tag of the language the title and narrative are written in, e.g. en, es, pt-BR")
     incident_date = models.DateField("incident date", null=True, blank=True)
     date_precision = models.CharField("date precision", max_length=5, choices=choices.DatePrecision.choices, default=choices.DatePrecision.DAY)
     country = models.CharField("country", max_length=2, validators=[country_code])

@@ -9,7 +9,7 @@ import copy
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -20,6 +20,7 @@ from ..evidence import EvidenceLevel
 from ..models import Organization, Partner, PublicRecord, System
 from ..text import lookup_keys
 from .counts import tag
+from .search import reader_query
 
 
 class MultipleValueField(forms.Field):
@@ -120,12 +121,12 @@ def _date_widget():
 def search_query(value):
     """``q`` as a PostgreSQL web-search query ("exact phrase", or, -exclude), or None if blank."""
     value = (value or "").strip()
-    return SearchQuery(value, search_type="websearch", config="english") if value else None
+    return reader_query(value) if value else None
 
 
 def _title_rank(query):
     # float8, so a page cursor carrying the rank compares exactly equal to the row it came from.
-    return Cast(SearchRank(F("headline"), query), FloatField())
+    return Cast(SearchRank(F("headline"), getattr(query, "for_rank", query)), FloatField())
 
 
 def ranked(queryset, query):

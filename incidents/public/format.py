@@ -43,7 +43,7 @@ def organization_record(org: Organization) -> dict:
 
 
 RECORD_FIELDS = (
-    "id", "public_id", "version", "title", "narrative", "incident_date", "date_precision", "country", "region", "city",
+    "id", "public_id", "version", "title", "narrative", "language", "incident_date", "date_precision", "country", "region", "city",
     "identification_mode", "error_type", "contributing_factors", "reference_database", "human_review", "sole_basis",
     "external_ids", "affected_count", "affected_minor", "affected_name", "affected_name_public", "published_at", "updated_at",
     "deployment_id", "deployment__status", "reported_by__slug", "reported_by__name", "reported_by__credit_line", "reported_by__website", "reported_by__public_credit",
@@ -124,6 +124,7 @@ def record_from_row(row: dict) -> dict:
         "version": row["version"],
         "title": row["title"],
         "narrative": row["narrative"],
+        "language": row["language"],
         "incident_date": partial_date(row["incident_date"], row["date_precision"]),
         "date_precision": row["date_precision"],
         "country": row["country"],

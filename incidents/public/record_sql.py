@@ -87,7 +87,7 @@ outc AS (
     WHERE o.incident_id IN (SELECT id FROM ids) GROUP BY o.incident_id
 )
 SELECT i.id, json_build_object(
-    'schema', '{SCHEMA_ID}', 'public_id', i.public_id, 'version', i.version, 'title', i.title, 'narrative', i.narrative,
+    'schema', '{SCHEMA_ID}', 'public_id', i.public_id, 'version', i.version, 'title', i.title, 'narrative', i.narrative, 'language', i.language,
     'incident_date', {_partial_date("i.incident_date", "i.date_precision")}, 'date_precision', i.date_precision,
     'country', i.country, 'region', i.region, 'city', i.city,
     'systems', coalesce(sys.j, '[]'::json), 'operators', coalesce(ops.j, '[]'::json),

@@ -21,9 +21,15 @@ from django.db import connection, transaction
 
 from .csv_sql import LINES_SQL
 from .record_sql import RECORDS_SQL, SUMMARY_SQL
+from .search import weighted
 
 # The search document: the incident's full-text vector (public.search.SEARCH_VECTOR_SQL, over title,
 # narrative, citations and preserved copies), and the title alone, which ranks matches.
+# The title alone, folded and stemmed in the record's language: matches in the title rank
+# first, by how often and how close together the words are (no unstemmed copy, whose shifted
+# positions would make words far apart look adjacent).
+TITLE_VECTOR = weighted("i.title", "A", unstemmed=False)
+
 BUILD_SQL = f"""
 INSERT INTO incidents_publicrecord (
     incident_id, public_id, published_at, incident_date, year, country, region, identification_mode, error_type,
@@ -39,7 +45,7 @@ SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.i
           WHERE l.incident_id = i.id ORDER BY 1),
     ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
     (SELECT p.id FROM incidents_partner p WHERE p.id = i.reported_by_id AND p.public_credit),
-    i.search_vector, setweight(to_tsvector('english', i.title), 'A'),
+    i.search_vector, {TITLE_VECTOR},
     rec.line, {SUMMARY_SQL}, csv.line
 FROM incidents_incident i
 JOIN ({RECORDS_SQL.replace("%s", "%(ids)s")}) AS rec(id, line) ON rec.id = i.id

@@ -84,6 +84,7 @@ def to_payload(post) -> tuple[dict, dict]:
                 "name": post.get("affected-name", "").strip()}
     body = {
         "title": post.get("title", "").strip(), "narrative": post.get("narrative", "").strip(),
+        "language": post.get("language") or page_language(),
         "incident_date": post.get("incident_date", "").strip() or None, "country": post.get("country", ""),
         "region": post.get("region", "").strip(), "city": post.get("city", "").strip(),
         "systems": [v.strip() for v in post.getlist("systems") if v.strip()],
@@ -116,8 +117,19 @@ def form_errors(paths: dict[str, list[str]], where: dict) -> dict[str, list[str]
     return out
 
 
+# The languages a report is offered in (any BCP 47 tag is accepted through the API).
+RECORD_LANGUAGES = [("en", "English"), ("es", "Español"), ("pt-BR", "Português"), ("fr", "Français"), ("de", "Deutsch"),
+                    ("it", "Italiano"), ("ar", "العربية"), ("ru", "Русский"), ("zh", "中文"), ("und", _("Another language"))]
+
+
+def page_language() -> str:
+    """The page's language as a record's language tag (pt-br → pt-BR)."""
+    code = translation.get_language() or "en"
+    return "pt-BR" if code == "pt-br" else code
+
+
 FIELD_LABELS = {
-    "title": _("Short title"), "narrative": _("What happened"), "incident_date": _("Date"), "country": _("Country"),
+    "title": _("Short title"), "narrative": _("What happened"), "language": _("Language of the account"), "incident_date": _("Date"), "country": _("Country"),
     "region": _("Region or state"), "city": _("City or place"), "systems": _("Systems"), "operators": _("Agencies or companies"),
     "identification_mode": _("How was the system used?"), "error_type": _("What went wrong?"),
     "contributing_factors": _("Contributing factors"), "affected-count": _("How many people"), "affected-name": _("Name"),
@@ -174,6 +186,7 @@ def form_context(post=None, errors=None) -> dict:
     systems = [v for v in getlist("systems") if v] + [""] * 3
     operators = [v for v in getlist("operators") if v] + [""] * 2
     return {
+        "record_languages": RECORD_LANGUAGES, "chosen_language": get("language", "") or page_language(),
         "v": {k: get(k, "") for k in ("title", "narrative", "incident_date", "country", "region", "city", "identification_mode", "error_type",
                                       "reference_database", "human_review", "sole_basis", "affected-count", "affected-has_minor",
                                       "affected-name", "submitter-role", "submitter-contact_email")},
@@ -198,6 +211,7 @@ def draft_post(incident) -> QueryDict:
     form is the submission form, so a moderator's edit meets the same rules and messages."""
     record = public_record(incident)
     post = QueryDict(mutable=True)
+    post["language"] = incident.language
     for field in ("title", "narrative", "incident_date", "country", "region", "city", "identification_mode", "error_type"):
         post[field] = record[field] or ""
     post["reference_database"] = record["reference_database"] or ""

@@ -55,9 +55,11 @@ def _facts_equal_records():
     # The search copy is the record's own vector now, and the title is what ranks.
     from django.db import connection
 
+    from incidents.public.store import TITLE_VECTOR
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM incidents_publicrecord f JOIN incidents_incident i ON i.id = f.incident_id "
-                       "WHERE f.document IS DISTINCT FROM i.search_vector OR f.headline IS DISTINCT FROM setweight(to_tsvector('english', i.title), 'A')")
+                       f"WHERE f.document IS DISTINCT FROM i.search_vector OR f.headline IS DISTINCT FROM {TITLE_VECTOR}")
         assert cursor.fetchone()[0] == 0
         cursor.execute("SELECT count(*) FROM incidents_publicrecord WHERE document IS NULL")
         assert cursor.fetchone()[0] == 0

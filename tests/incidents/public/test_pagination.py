@@ -43,11 +43,13 @@ def corpus(moderator):
 def expected(q: str) -> list[int]:
     """The ranking rule, written directly in SQL over the facts."""
     with connection.cursor() as cursor:
+        # The reader's query (public.search.reader_query): folded, stemmed in English or taken as written.
+        query = "(websearch_to_tsquery('english', wir_fold(%s)) || websearch_to_tsquery('simple', wir_fold(%s)))"
         cursor.execute(
-            "SELECT incident_id, CASE WHEN headline @@ websearch_to_tsquery('english', %s)"
-            " THEN ts_rank(headline, websearch_to_tsquery('english', %s))::float8 ELSE 0 END AS r"
-            " FROM incidents_publicrecord WHERE document @@ websearch_to_tsquery('english', %s) ORDER BY r DESC, published_at DESC, incident_id DESC",
-            [q, q, q])
+            f"SELECT incident_id, CASE WHEN headline @@ {query}"
+            " THEN ts_rank(headline, websearch_to_tsquery('english', wir_fold(%s)))::float8 ELSE 0 END AS r"
+            f" FROM incidents_publicrecord WHERE document @@ {query} ORDER BY r DESC, published_at DESC, incident_id DESC",
+            [q] * 5)
         return [row[0] for row in cursor.fetchall()]
 
 
