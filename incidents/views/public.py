@@ -29,11 +29,14 @@ from . import charts
 PAGE_SIZE = 25
 # Facets shown beside the list: (query parameter, selectors.counts_by group, heading).
 FACETS = [
-    ("system", "system", _("System")), ("operator", "operator", _("Operator")), ("country", "country", _("Country")),
+    ("system", "system", _("System")), ("vendor", "vendor", _("Vendor")), ("operator", "operator", _("Operator")),
+    ("country", "country", _("Country")),
     ("error_type", "error_type", _("Error type")), ("outcome", "outcome", _("Outcome")), ("year", "year", _("Year")),
     ("evidence", "evidence", _("Evidence")), ("has_minor", "has_minor", _("Minors involved")),
 ]
 PAGING = ("cursor", "page_size", "ordering")
+# Filters the list page sets with a small form of their own (the others are facets).
+MORE_FILTERS = ("region", "incident_date_after", "incident_date_before")
 
 
 def card(summary: dict) -> dict:
@@ -112,6 +115,8 @@ def incident_list(request):
     return render(request, "incidents/list.html", {
         "form": filterset.form, "rows": rows, "next_url": next_url, "total": total, "facets": facets,
         "active_filters": active_filters, "q": request.GET.get("q", ""),
+        "kept": [(k, v) for k, values in request.GET.lists() for v in values if k not in MORE_FILTERS + PAGING and v != ""],
+        "more": {name: request.GET.get(name, "") for name in MORE_FILTERS},
         "csv_url": f"/api/v1/incidents/export.csv?{export_query}", "jsonl_url": f"/api/v1/incidents/export.jsonl?{export_query}",
         "api_url": f"/api/v1/incidents/?{export_query}",
     })

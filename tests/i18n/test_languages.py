@@ -182,3 +182,27 @@ def test_every_python_message_is_in_the_catalogues():
         catalogue = read_po(open(ROOT / "locale" / lang / "LC_MESSAGES" / "django.po", "rb"))
         known = {m.id for m in catalogue if m.id and not isinstance(m.id, tuple)}
         assert sorted(marked - known) == [], f"run makemessages and translate ({lang})"
+
+
+def test_the_list_page_filters_by_several_systems_vendor_region_and_dates(client, moderator):
+    from tests.factories import OrganizationFactory, SystemFactory
+
+    idemia = OrganizationFactory(name="IDEMIA", slug="idemia", kind="vendor")
+    SystemFactory(name="Clearview AI", slug="clearview-ai")
+    SystemFactory(name="Face Plus", slug="face-plus", vendor=idemia)
+    a = publish_new(moderator, title="Case A", systems=["clearview-ai"], region="Michigan", incident_date="2020-05-01")
+    b = publish_new(moderator, title="Case B", systems=["face-plus"], region="Georgia", incident_date="2022-07-01")
+    c = publish_new(moderator, title="Case C", region="Michigan", incident_date="2024-01-01")
+
+    def shown(query):
+        html = client.get(f"/incidents/?{query}").content.decode()
+        return {r.public_id for r in (a, b, c) if f"/incidents/{r.public_id}/" in html}
+
+    assert shown("system=clearview-ai&system=face-plus") == {a.public_id, b.public_id}
+    assert shown("vendor=idemia") == {b.public_id}
+    assert shown("region=Michigan") == {a.public_id, c.public_id}
+    assert shown("incident_date_after=2021-01-01&incident_date_before=2023-01-01") == {b.public_id}
+    html = client.get("/incidents/?system=clearview-ai&region=Michigan").content.decode()
+    assert 'name="incident_date_after"' in html and '<input type="hidden" name="system" value="clearview-ai">' in html
+    html = client.get("/incidents/").content.decode()
+    assert "<summary>Vendor</summary>" in html and "IDEMIA" in html  # the vendor facet names the vendor
