@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from incidents.choices import OPEN_STATES, Action, RequestState, Status
-from incidents.domain import actions, corrections, drafts, duplicates, moderation
+from incidents.domain import actions, corrections, drafts, duplicates, moderation, translations
 from incidents.domain.queue import moderation_queue, with_last_action
 from incidents.models import CorrectionRequest, Incident, Submission
 from incidents.public.format import public_record
@@ -82,7 +82,8 @@ def valid_input(serializer_class, request):
 # incidents.domain.actions.ACTIONS.
 SUBMISSION_ACTIONS = {"claim": s.EmptyInput, "release": s.EmptyInput, "request_changes": s.MessageInput, "publish": s.PublishInput,
                       "reject": s.ReasonInput}
-INCIDENT_ACTIONS = {"redact": s.RedactInput, "merge": s.MergeInput, "withdraw": s.ReasonInput, "correct": s.CorrectInput}
+INCIDENT_ACTIONS = {"redact": s.RedactInput, "merge": s.MergeInput, "withdraw": s.ReasonInput, "correct": s.CorrectInput,
+                    "translate": translations.TranslationDraft, "remove_translation": s.LanguageInput}
 
 
 def _moderation_action(name, input_class, summary, operation_id, target):

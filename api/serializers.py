@@ -288,6 +288,20 @@ class CorrectInput(serializers.Serializer):
     note = serializers.CharField(max_length=5000, help_text="The public correction note: what changed and why.")
 
 
+class LanguageInput(serializers.Serializer):
+    language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=12, help_text="BCP 47 tag of the translation to remove.")
+
+
+class TranslationOut(serializers.Serializer):
+    language = serializers.CharField(help_text="BCP 47 tag, e.g. es.")
+    title = serializers.CharField()
+    narrative = serializers.CharField()
+    method = serializers.ChoiceField(choices=[("human", "human"), ("machine", "machine")],
+                                     help_text="human, or machine (a machine translation a moderator checked).")
+    translator = serializers.CharField(help_text="Who made it.")
+    updated_at = serializers.DateTimeField()
+
+
 class RedactInput(serializers.Serializer):
     remove = serializers.ListField(child=serializers.CharField(max_length=500, trim_whitespace=True), max_length=20, required=False,
                                    help_text="Texts to remove (a name, an address) wherever they occur in the record, its citations and its history.")

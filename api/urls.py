@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from incidents.public.cache import cached_public
 
-from . import deployment_views, docs, notice_views, partner_views, views
+from . import deployment_views, docs, notice_views, partner_views, translation_views, views
 from . import moderation_views as mod
 
 moderation = SimpleRouter()
@@ -21,6 +21,7 @@ v1 = [
     path("incidents/export.jsonl", views.ExportJSONL.as_view(), name="export-jsonl"),
     re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(views.IncidentDetail.as_view()), name="incident-detail"),
     re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(views.IncidentHistory.as_view()), name="incident-history"),
+    re_path(rf"^incidents/{PUBLIC_ID}/translations/$", cached_public(translation_views.IncidentTranslations.as_view()), name="incident-translations"),
     path("systems/", cached_public(views.SystemList.as_view()), name="system-list"),
     path("systems/<slug:slug>/", cached_public(views.SystemDetail.as_view()), name="system-detail"),
     path("systems/<slug:slug>/incidents/", cached_public(views.SystemIncidents.as_view()), name="system-incidents"),

@@ -160,6 +160,8 @@ class Action(models.TextChoices):
     CLEAR_CONTACT = "clear_contact", "Contact details cleared"
     WITHDRAW_CREDIT = "withdraw_credit", "Partner credit withdrawn"
     RESTORE_CREDIT = "restore_credit", "Partner credit restored"
+    TRANSLATE = "translate", "Translation added or changed"
+    REMOVE_TRANSLATION = "remove_translation", "Translation removed"
 
 
 class RequestKind(models.TextChoices):

@@ -37,7 +37,7 @@ from hypothesis.stateful import (
 )
 
 from incidents.choices import Status
-from incidents.domain import deployments, moderation, partners, redaction
+from incidents.domain import actions, deployments, moderation, partners, redaction
 from incidents.domain import submissions as services
 from incidents.models import Deployment, Incident
 from tests.factories import make_moderator
@@ -181,6 +181,16 @@ class Registry(RuleBasedStateMachine):
 
     @precondition(lambda self: self.by_status(Status.PUBLISHED))
     @rule(data=st.data())
+    def translate(self, data):
+        """A moderator adds a Spanish translation, which carries the person's name while the original does."""
+        pk = data.draw(st.sampled_from(self.by_status(Status.PUBLISHED)))
+        record = self.records[pk]
+        actions.perform("translate", Incident.objects.get(pk=pk), self.moderator, {
+            "language": "es", "title": f"Traducción {record['T']}", "narrative": f"{p_text(record)} fue detenido por error.",
+            "method": "machine", "translator": "Servicio de traducción"})
+
+    @precondition(lambda self: self.by_status(Status.PUBLISHED))
+    @rule(data=st.data())
     def withdraw(self, data):
         pk = data.draw(st.sampled_from(self.by_status(Status.PUBLISHED)))
         moderation.withdraw(Incident.objects.get(pk=pk), self.moderator, "The sources were retracted.")
@@ -256,10 +266,15 @@ class Registry(RuleBasedStateMachine):
         for pid in published:
             paths += [f"/api/v1/incidents/{pid}/", f"/api/v1/incidents/{pid}/history/", f"/incidents/{pid}/", f"/incidents/{pid}/history/",
                       f"/incidents/{pid}/v/1/", f"/incidents/{pid}/cite.ris"]
+        paths += [f"/api/v1/incidents/{pid}/translations/" for pid in published]
         for path in paths:
             response = self.client.get(path)
             assert response.status_code == 200, path
             texts[path] = body(response)
+        for pid in published:  # the page as a Spanish reader sees it: a translation, where there is one
+            response = self.client.get(f"/incidents/{pid}/", HTTP_ACCEPT_LANGUAGE="es")
+            assert response.status_code == 200
+            texts[f"/incidents/{pid}/ (es)"] = body(response)
         for pid, record in published.items():
             assert record["T"] in texts[f"/api/v1/incidents/{pid}/"]
         shown = {r["id"] for r in json.loads(texts["/api/v1/deployments/?page_size=100"])["results"]}

@@ -2,7 +2,7 @@
 admin each turn their input into one ``data`` dict and call ``perform``; none of them maps
 names to services itself.
 
-``data`` keys, all optional: message, reason, note, proposed ({name: decision}), credit (keep a partner's credit), changes
+``data`` keys, all optional: message, reason, note, language, title, narrative, method, translator (a translation), proposed ({name: decision}), credit (keep a partner's credit), changes
 (draft fields as sent), remove (texts), into (a public id), expected_status (the status
 the caller saw; a conflict if the record moved since).
 """
@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 
 from ..models import Incident
-from . import moderation, redaction
+from . import moderation, redaction, translations
 
 
 class ModerationAction(NamedTuple):
@@ -44,6 +44,9 @@ ACTIONS = {
     "correct": ModerationAction("Correct", True, lambda i, u, d: moderation.correct(i, u, d.get("changes") or {}, d.get("note", ""))),
     "redact": ModerationAction("Remove personal details", True, lambda i, u, d: redaction.redact(
         i, u, d.get("note", ""), remove=d.get("remove"), changes=d.get("changes"))),
+    "translate": ModerationAction("Add or replace a translation", True, lambda i, u, d: translations.save(
+        i, u, {k: d[k] for k in ("language", "title", "narrative", "method", "translator") if k in d})),
+    "remove_translation": ModerationAction("Remove a translation", True, lambda i, u, d: translations.remove(i, u, d.get("language", ""))),
 }
 
 

@@ -59,6 +59,8 @@ TRANSITIONS: dict[str, Move] = {
     Action.MERGE: Move((Status.PUBLISHED,), Status.MERGED),
     Action.CORRECT: Move((Status.PUBLISHED,), Status.PUBLISHED),
     Action.REDACT: Move((Status.PUBLISHED,), Status.PUBLISHED),
+    Action.TRANSLATE: Move((Status.PUBLISHED,), Status.PUBLISHED),
+    Action.REMOVE_TRANSLATION: Move((Status.PUBLISHED,), Status.PUBLISHED),
     Action.EDIT: Move((Status.IN_REVIEW,), ""),  # a draft's content, not its status: only by the moderator who claimed it
 }
 
@@ -363,6 +365,12 @@ def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict
         records.check_publishable(locked)
         locked.version += 1
         diff.update(_extra or {})
+        if {"title", "narrative", "language"} & set(diff):
+            from . import translations  # (cycle) translations run as moderation transitions
+
+            dropped = translations.drop_all(locked)
+            if dropped:
+                diff["translations_removed"] = [None, dropped]
         return diff
 
     def after(locked: Incident, diff):

@@ -14,3 +14,4 @@ from .notices import Notice, StatusLink  # noqa: F401
 from .partners import Contributor, Partner  # noqa: F401
 from .public import PublicCount, PublicIdCounter, PublicRecord, PublicVersion  # noqa: F401
 from .sources import IncidentSource, Source, SourceCapture  # noqa: F401
+from .translations import Translation  # noqa: F401

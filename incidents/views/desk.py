@@ -80,7 +80,8 @@ def _act(request, call, reraise=()):
 
 def _action_data(post) -> dict:
     """The moderation action's data (``actions.perform``) from a desk form."""
-    data = {key: post.get(key, "") for key in ("message", "reason", "note", "into") if key in post}
+    data = {key: post.get(key, "") for key in ("message", "reason", "note", "into", "language", "title", "narrative", "method", "translator")
+            if key in post}
     data["expected_status"] = post.get("expected_status") or None
     proposed = {key[len("proposed:"):]: value for key, value in post.items() if key.startswith("proposed:") and value}
     if proposed:
@@ -131,7 +132,7 @@ def incident_desk(request, public_id):
     events = incident.events.select_related("actor").order_by("at", "id")
     return render(request, "incidents/desk/incident.html", {
         "incident": incident, "events": events, "allowed": moderation.allowed_actions(incident),
-        "submission": Submission.objects.filter(incident=incident).first(),
+        "submission": Submission.objects.filter(incident=incident).first(), "translations": incident.translations.all(),
     })
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +20,7 @@ from ..choices import (
     Technology,
 )
 from ..countries import country_name
+from ..domain import translations
 from ..evidence import OFFICIAL, REPORTED, TESTIMONY, EvidenceLevel
 from ..public import citations, deployments, selectors
 from ..public.counts import tag
@@ -37,6 +39,20 @@ FACETS = [
 PAGING = ("cursor", "page_size", "ordering")
 # Filters the list page sets with a small form of their own (the others are facets).
 MORE_FILTERS = ("region", "incident_date_after", "incident_date_before")
+
+
+def language_name(tag: str) -> str:
+    """A language tag's name in the reader's language ("pt-BR" → "portugués de Brasil" for a Spanish reader)."""
+    from django.utils.translation import get_language_info
+
+    for code in (tag.lower(), tag.split("-")[0].lower()):
+        try:
+            name = str(get_language_info(code)["name_translated"])
+        except KeyError:
+            continue
+        # Spanish and Portuguese write language names in lower case ("traducido del inglés").
+        return name.lower() if (get_language() or "en").split("-")[0] in ("es", "pt") else name
+    return tag
 
 
 def card(summary: dict) -> dict:
@@ -146,7 +162,10 @@ def incident_detail(request, public_id):
         ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]]} for o in record["outcomes"]),
         key=lambda o: (o["date"] is None, o["date"] or ""),
     )
+    translation = None if request.GET.get("original") else translations.for_reader(incident, get_language() or "en")
     return render(request, "incidents/incident.html", {
+        "translation": translation, "translated_from": language_name(record.get("language") or "en"),
+        "has_translation": bool(request.GET.get("original")) and translations.for_reader(incident, get_language() or "en") is not None,
         "r": record, "country": country_name(record["country"]), "outcomes": outcomes,
         "evidence": EvidenceLevel(record["evidence_level"]).label,
         "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,
