@@ -9,6 +9,12 @@ from .drafts import MAX_SOURCES, PartialDateField, SourceDraft, StrictSerializer
 MAX_FIGURES = 20
 
 
+class DeploymentSourceDraft(SourceDraft):
+    """A deployment's source: always a document with a link (a testimony is about a case, not a deployment)."""
+
+    url = serializers.URLField(max_length=2000)
+
+
 class FigureDraft(StrictSerializer):
     kind = serializers.ChoiceField(choices=choices.FigureKind.choices)
     measure = serializers.CharField(max_length=300, help_text='What exactly was counted or measured, e.g. "vehicles in which every occupant\'s face was captured".')
@@ -52,7 +58,7 @@ class DeploymentDraft(StrictSerializer):
     reference_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                            help_text='The databases as their operators name them, e.g. "CONARC (national fugitives register)".')
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
+    sources = DeploymentSourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
                           error_messages={"empty": "Give at least one source.", "min_length": "Give at least one source."})
     figures = FigureDraft(many=True, max_length=MAX_FIGURES, required=False, default=list)
 

@@ -155,7 +155,9 @@ SEMANTIC_RULES = ("does not exist: there are", "This field may not be blank.", "
                   "Give the currency of the amount", "Ensure that there are no more than",  # decimal places: JSON numbers are floats
                   "is not an ISO 3166-1 alpha-2 country code", "A minor's name is never recorded",
                   "The period ends before it starts.", "The end date is before the start date.",  # a figure's period, a deployment's dates
-                  "A percentage is at most 100.", "No deployment ")  # a unit-dependent bound; an id that must exist
+                  "A percentage is at most 100.", "No deployment ",  # a unit-dependent bound; an id that must exist
+                  "Only a personal testimony can be sent without one",  # a link is optional for one source type only
+                  "The record is written in this language already", "has no translation into")  # a translation's language
 
 
 def _only_semantic_rules(response) -> bool:
