@@ -44,11 +44,10 @@ def save(incident: Incident, actor, data: dict) -> Incident:
 
 
 def remove(incident: Incident, actor, language: str) -> Incident:
-    if not Translation.objects.filter(incident=incident, language__iexact=language or "").exists():
-        raise serializers.ValidationError({"language": [_("This record has no translation into {language}.").format(language=language)]})
-
     def apply(locked: Incident):
-        Translation.objects.filter(incident=locked, language__iexact=language).delete()
+        removed, _count = Translation.objects.filter(incident=locked, language__iexact=language or "").delete()
+        if not removed:
+            raise serializers.ValidationError({"language": [_("This record has no translation into {language}.").format(language=language)]})
         return {"translation": language}
 
     return transition(incident.pk, Action.REMOVE_TRANSLATION, actor, reason=f"Translation into {language} removed", apply=apply)

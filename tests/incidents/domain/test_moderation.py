@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from incidents.choices import Action, Status
-from incidents.domain import moderation, redaction
-from incidents.models import Incident, IncidentVersion, ModerationEvent
+from incidents.domain import moderation, redaction, translations
+from incidents.models import Incident, IncidentVersion, ModerationEvent, Translation
 from tests.factories import UserFactory, publish_new, submit
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,11 @@ def perform(action, incident, moderator, target=None):
         Action.CORRECT: lambda: moderation.correct(incident, moderator, {"city": "Dearborn"}, "City was wrong."),
         Action.REDACT: lambda: redaction.redact(incident, moderator, "Name removed on request.", changes={"narrative": "A man was wrongly arrested."}),
         Action.EDIT: lambda: moderation.edit_draft(incident, moderator, {"city": "Dearborn"}),
+        Action.TRANSLATE: lambda: translations.save(incident, moderator, {"language": "es", "title": "Título", "narrative": "Relato.",
+                                                                          "method": "human", "translator": "Voluntaria"}),
+        Action.REMOVE_TRANSLATION: lambda: (Translation.objects.create(incident=incident, language="pt-BR", title="T", narrative="N",
+                                                                       method="human", translator="V"),
+                                            translations.remove(incident, moderator, "pt-br"))[1],
     }[action]()
 
 
