@@ -13,7 +13,7 @@ from tests.factories import make_moderator, payload
 pytestmark = pytest.mark.django_db
 
 
-def testimony_payload(**source):
+def _testimony(**source):
     body = payload()
     body["sources"] = [{"title": "", "source_type": "personal_testimony", **source}]
     body["outcomes"] = [{"type": "detained", "days": 6, "sources": [0]}]
@@ -23,8 +23,8 @@ def testimony_payload(**source):
 def test_a_testimony_without_a_link_is_accepted_published_and_shown(client, rate_limits, settings):
     settings.PRESERVATION_ENABLED = True
     moderator = make_moderator(username="mod-testimony")
-    first = client.post("/api/v1/submissions/", testimony_payload(), content_type="application/json")
-    second = client.post("/api/v1/submissions/", testimony_payload(title="My own account"), content_type="application/json")
+    first = client.post("/api/v1/submissions/", _testimony(), content_type="application/json")
+    second = client.post("/api/v1/submissions/", _testimony(title="My own account"), content_type="application/json")
     assert first.status_code == second.status_code == 201, first.content
     testimonies = Source.objects.filter(url="")
     assert testimonies.count() == 2 and not testimonies.filter(normalized_url__isnull=False).exists()  # never shared
@@ -48,7 +48,7 @@ def test_a_testimony_without_a_link_is_accepted_published_and_shown(client, rate
 
 @pytest.mark.parametrize("source_type", ["news", "court_record", "other"])
 def test_any_other_source_still_needs_its_link(client, rate_limits, source_type):
-    answer = client.post("/api/v1/submissions/", testimony_payload(source_type=source_type), content_type="application/json")
+    answer = client.post("/api/v1/submissions/", _testimony(source_type=source_type), content_type="application/json")
     assert answer.status_code == 400
     assert "Only a personal testimony" in answer.json()["error"]["fields"]["sources.0.url"][0]
 
