@@ -366,9 +366,7 @@ def correct(incident: Incident, actor, changes: dict, note: str, *, _extra: dict
         locked.version += 1
         diff.update(_extra or {})
         if {"title", "narrative", "language"} & set(diff):
-            from . import translations  # (cycle) translations run as moderation transitions
-
-            dropped = translations.drop_all(locked)
+            dropped = records.drop_translations(locked)
             if dropped:
                 diff["translations_removed"] = [None, dropped]
         return diff

@@ -19,6 +19,7 @@ from ..models import (
     Source,
     Submission,
     System,
+    Translation,
 )
 from ..public import search, store
 from ..text import lookup_keys, normalize_url
@@ -321,3 +322,12 @@ def touch(incident_ids) -> None:
         Incident.objects.filter(pk__in=ids).update(updated_at=timezone.now())
         search.refresh_search_vectors(ids)  # names and aliases are searchable
         store.refresh(ids)
+
+
+def drop_translations(incident: Incident) -> list[str]:
+    """Delete every translation of the record (inside the caller's transition); return their
+    languages. A redaction calls it (a translation may carry the removed detail, in any form),
+    and so does a correction of the title or narrative (it no longer says what the record says)."""
+    languages = list(Translation.objects.filter(incident=incident).values_list("language", flat=True))
+    Translation.objects.filter(incident=incident).delete()
+    return languages

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ..choices import Action
 from ..models import Incident
 from ..public import search
-from . import records, translations
+from . import records
 from .moderation import required_text, transition, validated_changes
 
 REMOVED = "[removed at the request of the person concerned]"
@@ -65,7 +65,7 @@ def redact(incident: Incident, actor, note: str, *, remove=None, changes: dict |
         locked.version += 1
         locked.redacted_at = timezone.now()
         locked.redacted_fields = fields
-        translations.drop_all(locked)  # a translation may carry the removed detail in any form
+        records.drop_translations(locked)  # a translation may carry the removed detail in any form
         # Texts removed are scrubbed from the earlier versions too; fields merely set to a
         # new value still have their old value there, so the public history hides them.
         return {"fields": fields, "version": locked.version, "scrubbed": not attrs}

@@ -53,15 +53,6 @@ def remove(incident: Incident, actor, language: str) -> Incident:
     return transition(incident.pk, Action.REMOVE_TRANSLATION, actor, reason=f"Translation into {language} removed", apply=apply)
 
 
-def drop_all(incident: Incident) -> list[str]:
-    """Delete every translation of the record (inside the caller's transition); return their languages.
-    A redaction calls it (a translation may carry the removed detail, in any form), and so does a
-    correction of the title or narrative (the translation no longer says what the record says)."""
-    languages = list(Translation.objects.filter(incident=incident).values_list("language", flat=True))
-    Translation.objects.filter(incident=incident).delete()
-    return languages
-
-
 def for_reader(incident: Incident, reader_language: str) -> Translation | None:
     """The translation of a public record into the reader's language, if one exists and the
     record is written in another language."""
