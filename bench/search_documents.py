@@ -28,8 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 import generate  # noqa: E402
 
 OLD = "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', narrative), 'B')"
-NEW = ("setweight(to_tsvector(wir_ts_config(language), wir_fold(title)), 'A') || setweight(to_tsvector('simple', wir_fold(title)), 'A')"
-       " || setweight(to_tsvector(wir_ts_config(language), wir_fold(narrative)), 'B') || setweight(to_tsvector('simple', wir_fold(narrative)), 'B')")
+NEW = "wir_document(language, title, 'A') || wir_document(language, narrative, 'B')"
 OLD_QUERY = "websearch_to_tsquery('english', %s)"
 NEW_QUERY = "(websearch_to_tsquery('english', wir_fold(%s)) || websearch_to_tsquery('simple', wir_fold(%s)))"
 

@@ -18,9 +18,9 @@ def weighted(expression: str, weight: str, *, unstemmed: bool = True) -> str:
     """SQL for one part of a record's document: its words with accents folded, stemmed in the
     record's own language and, unless ``unstemmed`` is off, also as written (so a reader who
     searches in another language still finds the words themselves)."""
-    folded = f"wir_fold({expression})"
-    part = f"setweight(to_tsvector(wir_ts_config(i.language), {folded}), '{weight}')"
-    return f"({part} || setweight(to_tsvector('simple', {folded}), '{weight}'))" if unstemmed else part
+    if unstemmed:
+        return f"wir_document(i.language, {expression}, '{weight}')"
+    return f"setweight(to_tsvector(wir_ts_config(i.language), wir_fold({expression})), '{weight}')"
 
 
 NAMES_AND_PLACES = """concat_ws(' ', i.region, i.city, (

