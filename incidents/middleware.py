@@ -10,6 +10,9 @@ from django.middleware.http import ConditionalGetMiddleware as BaseConditionalGe
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
+from . import replicas
+from .private_paths import PRIVATE_PREFIXES
+
 CSP = "; ".join([
     "default-src 'self'",
     "img-src 'self' data:",
@@ -23,7 +26,6 @@ CSP = "; ".join([
 ])
 
 
-PRIVATE_PREFIXES = ("/api/v1/moderation/", "/moderation/", "/admin/", "/submissions/", "/api/v1/submissions/")
 
 
 class PrivacyHeadersMiddleware:
@@ -115,3 +117,25 @@ class ConditionalGetMiddleware(BaseConditionalGetMiddleware):
         if etag or last_modified:
             return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
         return response
+
+
+class ReplicaReadsMiddleware:
+    """Route this request's public reads to a replica when it may (``choose``), and mark a
+    client that writes so that its next reads, for a few seconds, come from the primary."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = replicas.route(request)
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and getattr(settings, "REPLICA_DATABASES", []):
+            sticky = settings.DATABASE_REPLICA_STICKY_SECONDS
+            response.set_cookie(replicas.COOKIE, replicas.sticky_value(sticky), max_age=sticky, httponly=True,
+                                samesite="Lax", secure=request.is_secure())
+        if response.streaming:  # an export reads while it is sent: keep the choice until it is done
+            response.streaming_content = replicas.then_reset(response.streaming_content, token)
+        else:
+            replicas.reset(token)
+        return response
+

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "incidents.middleware.PrivacyHeadersMiddleware",
+    "incidents.middleware.ReplicaReadsMiddleware",
     "incidents.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +156,20 @@ DB_TIMEOUTS = {
 _options["options"] = (_options.get("options", "") + f" -c work_mem={os.environ.get('DB_WORK_MEM', '16MB')}"
                        f" -c random_page_cost={os.environ.get('DB_RANDOM_PAGE_COST', '1.1')}"
                        + "".join(f" -c {name}={value.replace(' ', '')}" for name, value in DB_TIMEOUTS.items())).strip()
+# Read replicas (incidents/replicas.py): DATABASE_REPLICA_URLS="postgres://…,postgres://…"
+# names PostgreSQL streaming replicas of the primary; anonymous public reads go to the first
+# one that answers and lags less than DATABASE_REPLICA_MAX_LAG seconds, else to the primary.
+# A client that has just written reads from the primary for DATABASE_REPLICA_STICKY_SECONDS.
+REPLICA_DATABASES = []
+for _n, _url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()):
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    _replica.update(CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"},
+                    OPTIONS={**_replica.get("OPTIONS", {}), "options": _options["options"], "connect_timeout": 2})
+    DATABASES[f"replica_{_n}"] = _replica
+    REPLICA_DATABASES.append(f"replica_{_n}")
+DATABASE_ROUTERS = ["incidents.replicas.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
 # How long a client is asked to wait after a 503 (a timeout, or the database unreachable).
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 30)
 

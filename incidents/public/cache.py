@@ -17,10 +17,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
 from django.utils.http import http_date
 from django.utils.translation import get_language
+
+from ..replicas import read_connection
 
 HEADERS_KEPT = ("Content-Type", "Content-Disposition", "Last-Modified", "Cache-Control", "Link", "Content-Language", "Vary")
 
@@ -34,7 +35,7 @@ def public_version(request=None) -> tuple[int, object]:
     known = getattr(request, "_public_version", None) if request is not None else None
     if known is not None:
         return known
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT number, changed_at FROM incidents_publicversion WHERE id = 1")
         row = cursor.fetchone()
     version = row if row else (0, None)

@@ -14,9 +14,9 @@ for one value of a dimension: ``PublicCount``, kept by triggers on the read mode
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 
 from ..models import PublicCount
+from ..replicas import read_connection
 
 
 class Dimension(NamedTuple):
@@ -78,7 +78,7 @@ def grouped_counts(facts, groups, *, costly_filter: bool = False) -> tuple[int, 
         params = tuple(params) * len(parts)
     counts = {g: {} for g in groups}
     total = 0
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for group, key, n in cursor.fetchall():
             if group == "":

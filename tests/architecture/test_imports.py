@@ -18,6 +18,7 @@ PACKAGES = ("incidents", "api", "registry")
 
 LAYERS = [  # (rank, module prefixes); higher ranks may import lower ones
     (0, ["incidents.models", "incidents.choices", "incidents.evidence", "incidents.text", "incidents.countries",
+         "incidents.private_paths", "incidents.replicas",
          "api.models", "registry"]),
     (1, ["incidents.public"]),
     (2, ["incidents.domain"]),
