@@ -56,6 +56,7 @@ def test_a_client_that_has_just_written_reads_its_write_from_the_primary(client,
     client.cookies.pop(replicas.COOKIE)
     _, on_replica, _ = queries(client, replica_alias, "/api/v1/incidents/")
     assert on_replica
+    assert client.get("/readyz").json()["replicas"][0]["usable"] is True
     client.cookies[replicas.COOKIE] = "forged"
     _, on_replica, _ = queries(client, replica_alias, "/api/v1/incidents/")
     assert on_replica  # an unsigned value is ignored
@@ -101,6 +102,8 @@ def test_the_registry_keeps_working_when_the_replica_is_down(client, replica_ali
             assert response.status_code == 200 and record.public_id in response.content.decode()
         assert time.monotonic() - started < 5  # a replica found down is not asked again on every request
         assert client.get("/incidents/").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["replicas"] == [{"alias": "replica_0", "usable": False, "lag_seconds": None}]
     finally:
         code, output = start_replica(streaming_replica["data"])
         assert code == 0, output
@@ -108,3 +111,4 @@ def test_the_registry_keeps_working_when_the_replica_is_down(client, replica_ali
     replicas.forget_health()
     _, on_replica, _ = queries(client, replica_alias, "/api/v1/incidents/")
     assert on_replica
+    assert client.get("/readyz").json()["replicas"][0]["usable"] is True
