@@ -4,6 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
+
+from tests.factories import totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -46,3 +49,13 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def desk_login(page, base, username="mod-e2e", password="correct horse battery staple"):
+    """Sign a moderator in to the desk in this page: password, then the second factor."""
+    page.goto(f"{base}/moderation/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(totp_code(get_user_model().objects.get(username=username)))
+    page.get_by_role("button", name="Continue").click()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from incidents.models import Incident
+from tests.e2e.conftest import desk_login
 from tests.e2e.test_journey import seeded  # noqa: F401
-from tests.e2e.test_phone_and_languages import _desk_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,7 +51,7 @@ def test_no_page_has_an_accessibility_violation(seeded, live_server, new_page, a
     page.locator("#form-errors").wait_for()
     found["/submit/ with errors"] = violations(page, axe_source)
     desk = new_page()
-    _desk_login(desk, base)
+    desk_login(desk, base)
     for path in ["/moderation/", "/moderation/requests/", "/moderation/deployments/", "/moderation/partners/", "/moderation/tokens/",
                  f"/moderation/incidents/{pid}/"]:
         desk.goto(base + path)

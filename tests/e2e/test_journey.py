@@ -4,14 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from tests.e2e.conftest import desk_login
 from tests.factories import (
     OrganizationFactory,
     SystemFactory,
     make_moderator,
     publish_new,
-    totp_code,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,12 +66,7 @@ def test_report_to_publication_journey(seeded, live_server, new_page):
 
     # 2. A moderator logs in and asks for a change.
     desk = new_page()
-    desk.goto(f"{base}/moderation/")
-    desk.get_by_label("Username").fill("mod-e2e")
-    desk.get_by_label("Password").fill("correct horse battery staple")
-    desk.get_by_role("button", name="Log in").click()
-    desk.get_by_label("Code").fill(totp_code(get_user_model().objects.get(username="mod-e2e")))
-    desk.get_by_role("button", name="Continue").click()
+    desk_login(desk, base)
     desk.get_by_role("link", name=TITLE).click()
     assert "driver@example.org" in desk.content()
     desk.get_by_role("button", name="Claim for review").click()

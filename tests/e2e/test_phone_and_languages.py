@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 
 from incidents.domain import moderation
 from incidents.models import Incident, Submission
+from tests.e2e.conftest import desk_login
 from tests.e2e.test_journey import SCREENSHOTS, seeded  # noqa: F401
-from tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
@@ -19,15 +19,6 @@ def _no_sideways_scroll(page, url):
     culprits = page.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 361)
         .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert wide <= 360, f"{url} is {wide} px wide: {culprits}"
-
-
-def _desk_login(page, base):
-    page.goto(f"{base}/moderation/")
-    page.get_by_label("Username").fill("mod-e2e")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(totp_code(get_user_model().objects.get(username="mod-e2e")))
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_no_page_scrolls_sideways_at_360_px(seeded, live_server, new_page):  # noqa: F811
@@ -48,7 +39,7 @@ def test_no_page_scrolls_sideways_at_360_px(seeded, live_server, new_page):  # n
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The desk at the same width.
     desk = new_page(viewport=PHONE)
-    _desk_login(desk, base)
+    desk_login(desk, base)
     submission = _send_report(new_page(viewport=PHONE), base, "es")
     for path in ["/moderation/", f"/moderation/submissions/{submission.pk}/", "/moderation/requests/", "/moderation/deployments/",
                  "/moderation/partners/", "/moderation/tokens/"]:
