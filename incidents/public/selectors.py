@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, Status
+from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, SourceType, Status
 from ..countries import country_name
 from ..evidence import EvidenceLevel
 from ..models import (
@@ -297,3 +297,13 @@ def public_source(source_id: int):
     cited = IncidentSource.objects.filter(source_id=OuterRef("pk"), incident__in=Incident.objects.public())
     redacted = cited.filter(incident__redacted_at__isnull=False)
     return Source.objects.select_related("preserved").filter(pk=source_id).filter(Exists(cited)).exclude(Exists(redacted)).first()
+
+
+def official_responses(facts, limit: int = 50) -> list:
+    """The operators' and vendors' own responses (sources of type ``official_response``) cited
+    by these public incidents, newest first: the right of reply a system's or organisation's
+    page shows, or says it found none."""
+    return list(IncidentSource.objects.filter(incident_id__in=facts.order_by().values("incident_id"), source_type=SourceType.OFFICIAL_RESPONSE)
+                .select_related("source", "incident").only("title", "publisher", "published_date", "date_precision", "source__url",
+                                                              "incident__public_id", "incident__title")
+                .order_by(F("published_date").desc(nulls_last=True), "-id")[:limit])
