@@ -136,38 +136,51 @@ def _drop_derived(data: dict) -> None:
             outcome.pop("single_source", None)
 
 
+def parse_line(number: int, line: str, seen_ids: set) -> dict | None:
+    """One line validated with the submission's rules (None for a blank line); raise
+    ``ImportError_`` naming the line and the field. ``seen_ids`` collects the file's public ids."""
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ImportError_(number, "each line must be one JSON object")
+    data.pop("published_at", None) if data.get("published_at") is None else None
+    _drop_derived(data)
+    serializer = ImportedIncident(data=data)
+    if not serializer.is_valid():
+        raise ImportError_(number, serializer.errors)
+    attrs = drafts.flatten_dates(dict(serializer.validated_data))
+    pid = attrs.get("public_id")
+    if pid:
+        if pid in seen_ids:
+            raise ImportError_(number, {"public_id": [f"{pid} appears twice in the file."]})
+        seen_ids.add(pid)
+    attrs["_line"] = number
+    return attrs
+
+
+def _refuse_taken_ids(records: list[dict]) -> None:
+    given = [a["public_id"] for a in records if a.get("public_id")]
+    if given:
+        taken = set(Incident.objects.filter(public_id__in=given).values_list("public_id", flat=True))
+        for attrs in records:
+            if attrs.get("public_id") in taken:
+                raise ImportError_(attrs["_line"], {"public_id": [f"{attrs['public_id']} already exists in this registry."]})
+
+
 def parse_lines(lines: Iterable[str], progress=None) -> list[dict]:
     """Validate every line first; raise ``ImportError_`` naming the first bad line and field."""
     records, seen_ids = [], set()
     for number, line in enumerate(lines, start=1):
         if progress:
             progress(number)
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportError_(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(data, dict):
-            raise ImportError_(number, "each line must be one JSON object")
-        data.pop("published_at", None) if data.get("published_at") is None else None
-        _drop_derived(data)
-        serializer = ImportedIncident(data=data)
-        if not serializer.is_valid():
-            raise ImportError_(number, serializer.errors)
-        attrs = drafts.flatten_dates(dict(serializer.validated_data))
-        pid = attrs.get("public_id")
-        if pid:
-            if pid in seen_ids:
-                raise ImportError_(number, {"public_id": [f"{pid} appears twice in the file."]})
-            seen_ids.add(pid)
-        attrs["_line"] = number
-        records.append(attrs)
-    if seen_ids:
-        taken = set(Incident.objects.filter(public_id__in=seen_ids).values_list("public_id", flat=True))
-        for attrs in records:
-            if attrs.get("public_id") in taken:
-                raise ImportError_(attrs["_line"], {"public_id": [f"{attrs['public_id']} already exists in this registry."]})
+        attrs = parse_line(number, line, seen_ids)
+        if attrs is not None:
+            records.append(attrs)
+    _refuse_taken_ids(records)
     return records
 
 

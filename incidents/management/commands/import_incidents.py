@@ -1,15 +1,17 @@
 import gzip
+import itertools
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ...interchange.dumps import RestoreError, is_dump, restore
-from ...interchange.importing import ImportError_, import_records, parse_lines
+from ...interchange.importing import ImportError_
 from ...interchange.progress import Progress
+from ...interchange.streaming import import_stream
 
 
 class Command(BaseCommand):
-    help = ("Import incidents from a JSON Lines file (one incident per line), all or nothing; or restore a dump_registry "
+    help = ("Import incidents from a JSON Lines file (one incident per line), all or nothing, with memory flat in the file's size; or restore a dump_registry "
             "dump (detected from its header) into an empty database, with its history, retired ids and id counters.")
 
     def add_arguments(self, parser):
@@ -17,27 +19,32 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, path, batch_size, **options):
-        if path == "-":
-            stream = sys.stdin
-        elif path.endswith(".gz"):
-            stream = gzip.open(path, "rt", encoding="utf-8")
-        else:
-            stream = open(path, encoding="utf-8")
+        stream = self.open(path)
         with stream:
-            lines = stream.readlines()
-        if lines and is_dump(lines[0]):
-            return self.restore(path, lines)
-        progress = Progress("checking", len(lines), self.stderr)
-        try:
-            records = parse_lines(lines, progress=progress.update)
-        except ImportError_ as exc:
-            progress.done()
-            raise CommandError(f"Nothing was imported. {path}, {exc}. Fix that line and run the import again.") from None
+            first = stream.readline()
+            if first and is_dump(first):
+                return self.restore(path, [first, *stream.readlines()])
+            # Counting the lines first (a quick pass, nothing kept) gives the progress line its total.
+            total = self.count_lines(path) if path != "-" else 0
+            progress = Progress("importing", total, self.stderr)
+            try:
+                count = import_stream(itertools.chain([first], stream), batch_size=batch_size, progress=progress.update)
+            except ImportError_ as exc:
+                progress.done()
+                raise CommandError(f"Nothing was imported. {path}, {exc}. Fix that line and run the import again.") from None
         progress.done()
-        progress = Progress("importing", len(records), self.stderr)
-        ids = import_records(records, batch_size=batch_size, progress=progress.update)
-        progress.done()
-        self.stdout.write(self.style.SUCCESS(f"Imported {len(ids)} incidents."))
+        self.stdout.write(self.style.SUCCESS(f"Imported {count} incidents."))
+
+    def open(self, path):
+        if path == "-":
+            return sys.stdin
+        if path.endswith(".gz"):
+            return gzip.open(path, "rt", encoding="utf-8")
+        return open(path, encoding="utf-8")
+
+    def count_lines(self, path) -> int:
+        with self.open(path) as stream:
+            return sum(1 for _ in stream)
 
     def restore(self, path, lines):
         progress = Progress("restoring", len(lines), self.stderr)
