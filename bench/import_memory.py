@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-ENV = {**os.environ, "EMBEDDED_DB_NAME": "registry_importbench", "DJANGO_SETTINGS_MODULE": "registry.settings", "PRESERVATION_ENABLED": "0"}
+ENV = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-only", "EMBEDDED_DB_NAME": "registry_importbench", "DJANGO_SETTINGS_MODULE": "registry.settings", "PRESERVATION_ENABLED": "0"}
 
 CHILD = """
 import json, resource, sys, time
