@@ -99,7 +99,9 @@ class Registry(RuleBasedStateMachine):
         t, p, d, s1, s2 = self.token("T"), self.token("P"), self.token("D"), self.token("S"), self.token("S")
         sources = [{"url": SHARED_URLS[shared - 1] if shared else f"https://news.example.org/{d}", "title": f"{d} report on {p}",
                     "publisher": f"{d} Press", "source_type": "news"},
-                   {"url": f"https://court.example.gov/{t}.pdf", "title": f"Complaint {d}", "source_type": "court_record"}]
+                   {"url": f"https://court.example.gov/{t}.pdf", "title": f"Complaint {d}", "source_type": "court_record"},
+                   # A first-hand account: no link, a source of its own, carrying the name until it is removed.
+                   {"title": f"{p}'s own account {d}", "source_type": "personal_testimony"}]
         submission, _ = services.submit({
             "title": f"Face search named {p} wrongly {t}", "narrative": f"{p} was arrested after a face match. {d}",
             "country": "US", "city": "Detroit", "sources": sources,

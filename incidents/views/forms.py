@@ -47,9 +47,16 @@ def _int(value):
     return _number(value, whole=True)
 
 
+def _row_indexes(post, prefix: str) -> list[int]:
+    """The row numbers a form sent for ``prefix`` (``sources-3-url`` → 3), in order."""
+    if not post:
+        return []
+    return sorted({int(key.split("-")[1]) for key in post if key.startswith(f"{prefix}-") and key.split("-")[1].isdigit()})
+
+
 def _rows(post, prefix, fields):
     """Return [(display index, {field: value})] for the rows the person filled in."""
-    indexes = sorted({int(key.split("-")[1]) for key in post if key.startswith(f"{prefix}-") and key.split("-")[1].isdigit()})
+    indexes = _row_indexes(post, prefix)
     rows = []
     for i in indexes[:MAX_ROWS]:
         values = {f: post.get(f"{prefix}-{i}-{f}", "").strip() for f in fields}
@@ -166,7 +173,7 @@ def error_summary(errors: dict, post) -> list[tuple[str, str, str]]:
 
 
 def _shown_number(post, prefix: str, index: int) -> int:
-    indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()}) if post else []
+    indexes = _row_indexes(post, prefix)
     return indexes.index(index) + 1 if index in indexes else index + 1
 
 
@@ -178,8 +185,7 @@ def form_context(post=None, errors=None) -> dict:
     errors = errors or {}
 
     def rows(prefix, fields, default):
-        indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()}) if post else []
-        indexes = indexes[:MAX_ROWS] or list(range(default))
+        indexes = _row_indexes(post, prefix)[:MAX_ROWS] or list(range(default))
         return [{"index": i, "number": n + 1, "values": {f: get(f"{prefix}-{i}-{f}", "") for f in fields},
                  "errors": {f: errors.get(f"{prefix}-{i}-{f}", []) for f in fields}} for n, i in enumerate(indexes)]
 

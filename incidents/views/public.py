@@ -162,10 +162,11 @@ def incident_detail(request, public_id):
         ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]]} for o in record["outcomes"]),
         key=lambda o: (o["date"] is None, o["date"] or ""),
     )
-    translation = None if request.GET.get("original") else translations.for_reader(incident, get_language() or "en")
+    available = translations.for_reader(incident, get_language() or "en")
+    original = bool(request.GET.get("original"))
     return render(request, "incidents/incident.html", {
-        "translation": translation, "translated_from": language_name(record.get("language") or "en"),
-        "has_translation": bool(request.GET.get("original")) and translations.for_reader(incident, get_language() or "en") is not None,
+        "translation": None if original else available, "translated_from": language_name(record.get("language") or "en"),
+        "has_translation": original and available is not None,
         "r": record, "country": country_name(record["country"]), "outcomes": outcomes,
         "evidence": EvidenceLevel(record["evidence_level"]).label,
         "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,

@@ -75,7 +75,8 @@ def test_choices_countries_and_plurals_are_translated(client, record):
     assert "Reino Unido" in html and "Proibido de entrar" in html and "3 dias" in html
 
 
-def test_api_errors_follow_accept_language(client):
+def test_api_errors_follow_accept_language(client, rate_limits):
+    rate_limits(submissions="100000/hour")
     body = client.post("/api/v1/submissions/", {"title": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es").json()
     assert body["error"]["message"].startswith("La solicitud tiene errores en:")
     assert body["error"]["fields"]["narrative"] == ["Este campo es requerido."]
@@ -86,6 +87,7 @@ def test_api_errors_follow_accept_language(client):
 
 
 def test_mails_are_written_in_the_language_the_report_was_sent_in(client, rate_limits):
+    rate_limits(submissions="100000/hour")
     from tests.factories import payload
 
     moderator = make_moderator(username="mod-i18n")
@@ -104,6 +106,7 @@ def test_mails_are_written_in_the_language_the_report_was_sent_in(client, rate_l
 
 @pytest.mark.parametrize("lang,typed,expected", [("es", "1.000", 1000), ("pt-br", "2.500", 2500), ("en", "1,000", 1000)])
 def test_numbers_are_read_in_the_readers_format(client, lang, typed, expected, rate_limits):
+    rate_limits(submissions="100000/hour")
     from tests.incidents.views.test_forms_and_desk import VALID
 
     post = dict(VALID)

@@ -39,6 +39,7 @@ def test_public_reads_come_from_the_replica(client, replica_alias, streaming_rep
 
 
 def test_writes_moderators_and_private_pages_use_the_primary(client, replica_alias, mod_client, rate_limits):
+    rate_limits(submissions="100000/hour")
     with CaptureQueriesContext(connections[replica_alias]) as on_replica:
         created = client.post("/api/v1/submissions/", payload(), content_type="application/json")
     assert created.status_code == 201 and not [q for q in on_replica.captured_queries if "incidents_" in q["sql"]]
@@ -49,6 +50,7 @@ def test_writes_moderators_and_private_pages_use_the_primary(client, replica_ali
 
 
 def test_a_client_that_has_just_written_reads_its_write_from_the_primary(client, replica_alias, rate_limits, settings):
+    rate_limits(submissions="100000/hour")
     created = client.post("/api/v1/submissions/", payload(), content_type="application/json")
     assert replicas.COOKIE in created.cookies
     _, on_replica, _ = queries(client, replica_alias, "/api/v1/incidents/")

@@ -21,6 +21,7 @@ def _testimony(**source):
 
 
 def test_a_testimony_without_a_link_is_accepted_published_and_shown(client, rate_limits, settings):
+    rate_limits(submissions="100000/hour")
     settings.PRESERVATION_ENABLED = True
     moderator = make_moderator(username="mod-testimony")
     first = client.post("/api/v1/submissions/", _testimony(), content_type="application/json")
@@ -48,12 +49,14 @@ def test_a_testimony_without_a_link_is_accepted_published_and_shown(client, rate
 
 @pytest.mark.parametrize("source_type", ["news", "court_record", "other"])
 def test_any_other_source_still_needs_its_link(client, rate_limits, source_type):
+    rate_limits(submissions="100000/hour")
     answer = client.post("/api/v1/submissions/", _testimony(source_type=source_type), content_type="application/json")
     assert answer.status_code == 400
     assert "Only a personal testimony" in answer.json()["error"]["fields"]["sources.0.url"][0]
 
 
 def test_the_form_sends_a_testimony_without_a_link(client, rate_limits):
+    rate_limits(submissions="100000/hour")
     from tests.incidents.views.test_forms_and_desk import VALID
 
     post = {k: v for k, v in VALID.items() if not k.startswith("sources-1")}
