@@ -12,7 +12,8 @@ from incidents import choices
 from incidents.domain.submissions import (
     SubmissionSerializer,  # noqa: F401 - re-exported for the schema
 )
-from incidents.evidence import EvidenceLevel
+from incidents.evidence import ClaimAbout, ClaimStatus, EvidenceLevel
+from incidents.public.format import as_v1
 from incidents.public.selectors import record_of
 
 from .deployment_serializers import DeploymentRecord
@@ -43,6 +44,16 @@ class PublicSource(serializers.Serializer):
     preservation = SourcePreservation(allow_null=True, help_text="The registry's preserved copy; null until the worker has fetched the source.")
 
 
+STATUS_HELP = ("confirmed: an official record, court record or the operator's own statement says so; reported: independent "
+               "reporting says so; alleged: only a party's claim; disputed: sources contradict each other; denied: the operator or vendor denies it.")
+
+
+class OutcomeValue(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["days", "amount", "date"])
+    value = serializers.CharField()
+    sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions in the record's sources.")
+
+
 class PublicOutcome(serializers.Serializer):
     type = serializers.ChoiceField(choices=choices.OutcomeType.choices)
     date = serializers.CharField(allow_null=True)
@@ -52,6 +63,20 @@ class PublicOutcome(serializers.Serializer):
     currency = serializers.CharField(allow_null=True)
     sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions in the record's sources.")
     single_source = serializers.BooleanField(help_text="Only one source supports this outcome.")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, help_text=STATUS_HELP)
+    stated = serializers.BooleanField(required=False, help_text="The status was set by a moderator, not derived from the sources.")
+    contradicted_by = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Positions of the sources that say otherwise.")
+    values = OutcomeValue(many=True, required=False, help_text=(
+        "Where sources differ on the days, amount or date: each value with its sources. The outcome's own field holds the lowest number or the earliest date."))
+
+
+class PublicClaim(serializers.Serializer):
+    about = serializers.ChoiceField(choices=ClaimAbout.choices)
+    value = serializers.JSONField(help_text="The slug of the system, vendor or operator; the technology code; true or false for sole_basis and human_review.")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, help_text=STATUS_HELP)
+    stated = serializers.BooleanField(help_text="The status was set by a moderator, not derived from the sources.")
+    sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions of the sources that support it.")
+    contradicted_by = serializers.ListField(child=serializers.IntegerField(), help_text="Positions of the sources that say otherwise.")
 
 
 class PublicAffected(serializers.Serializer):
@@ -93,7 +118,7 @@ class PartnerCredit(serializers.Serializer):
 
 
 class IncidentRecord(serializers.Serializer):
-    """A whole published incident (schema wir-incident/1)."""
+    """A whole published incident (schema wir-incident/2; wir-incident/1 with record_format=1)."""
 
     schema = serializers.CharField()
     public_id = serializers.CharField()
@@ -115,10 +140,11 @@ class IncidentRecord(serializers.Serializer):
     human_review = serializers.BooleanField(allow_null=True)
     sole_basis = serializers.BooleanField(allow_null=True)
     external_ids = serializers.ListField(child=serializers.CharField())
-    evidence_level = serializers.ChoiceField(choices=EvidenceLevel.choices, help_text="Derived from the sources; see /about/methods/.")
+    evidence_level = serializers.ChoiceField(choices=EvidenceLevel.choices, help_text="A summary of the claims (from the sources where it makes none); see /about/methods/.")
     affected = PublicAffected()
     sources = PublicSource(many=True)
     outcomes = PublicOutcome(many=True)
+    claims = PublicClaim(many=True, required=False, help_text="Version 2: how well each attribution is established (absent in version 1).")
     deployment = serializers.IntegerField(allow_null=True, required=False,
                                           help_text="Id of the published deployment it arose from (/api/v1/deployments/{id}/), where known.")
     reported_by = PartnerCredit(allow_null=True, required=False,
@@ -130,6 +156,8 @@ class IncidentRecord(serializers.Serializer):
 
     def to_representation(self, instance):
         data = record_of(instance)
+        if self.context.get("record_format") == 1:
+            data = as_v1(data)
         request = self.context["request"]
         data["history_url"] = request.build_absolute_uri(f"/api/v1/incidents/{instance.public_id}/history/")
         data["html_url"] = request.build_absolute_uri(f"/incidents/{instance.public_id}/")

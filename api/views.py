@@ -36,6 +36,7 @@ from .exceptions import Gone, error_body
 from .openapi import LIST_PARAMS, filter_parameters
 from .pagination import next_link, paginate
 from .parsers import LimitedJSONParser
+from .record_formats import RECORD_FORMAT, record_format_of
 from .throttling import SubmissionThrottle
 
 ERRORS = {400: OpenApiResponse(s.Error, description="Invalid input: every failing field is named."), 404: OpenApiResponse(s.Error)}
@@ -116,15 +117,19 @@ def _gone_or_redirect(request, public_id, api_prefix):
     raise exc
 
 
-@extend_schema(tags=["incidents"], responses={200: s.IncidentRecord, 301: OpenApiResponse(s.Error, description="Merged: Location gives the canonical record."),
+@extend_schema(tags=["incidents"], parameters=[RECORD_FORMAT],
+               responses={200: s.IncidentRecord, 301: OpenApiResponse(s.Error, description="Merged: Location gives the canonical record."),
                                               404: ERRORS[404], 410: OpenApiResponse(s.Error, description="Withdrawn, with the reason.")},
                summary="One published incident")
 class IncidentDetail(PublicView):
+    extra_params = {"record_format"}
+
     def get(self, request, public_id):
+        record_format = record_format_of(request)
         incident = selectors.public_incident(public_id)
         if incident is None:
             return _gone_or_redirect(request, public_id, "/api/v1/incidents/")
-        return Response(s.IncidentRecord(incident, context={"request": request}).data)
+        return Response(s.IncidentRecord(incident, context={"request": request, "record_format": record_format}).data)
 
 
 @extend_schema(tags=["incidents"], responses={200: s.History, 301: OpenApiResponse(s.Error), 404: ERRORS[404], 410: OpenApiResponse(s.Error)},
@@ -149,7 +154,7 @@ class ExportView(PublicView):
                 raise ValidationError({"bom": ["Use 1 or true for a byte-order mark (0 or false for none)."]})
             lines, content_type = exports.csv_rows(queryset, site, bom=bom in ("1", "true")), "text/csv; charset=utf-8"
         else:
-            lines, content_type = exports.jsonl_rows(queryset), "application/x-ndjson; charset=utf-8"
+            lines, content_type = exports.jsonl_rows(queryset, record_format=record_format_of(request)), "application/x-ndjson; charset=utf-8"
         response = StreamingHttpResponse(exports.batched(lines), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{exports.download_name(request.query_params, self.fmt)}"'
         return response
@@ -169,11 +174,13 @@ class ExportCSV(ExportView):
     extra_params = {"bom"}
 
 
-@extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines", parameters=filter_parameters(),
-               description="Streamed; one incident per line in the public record format (schema wir-incident/1, as the detail endpoint).",
+@extend_schema(tags=["export"], summary="Export the filtered incidents as JSON Lines", parameters=[*filter_parameters(), RECORD_FORMAT],
+               description="Streamed; one incident per line in the public record format (schema wir-incident/2, as the detail endpoint; "
+                           "version 1 with record_format=1).",
                responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR), 400: ERRORS[400]})
 class ExportJSONL(ExportView):
     fmt = "jsonl"
+    extra_params = {"record_format"}
 
 
 # --- systems and organisations ------------------------------------------------------
@@ -374,15 +381,19 @@ class SubmissionStatusView(APIView):
 
 # --- the record format -----------------------------------------------------------------
 
-RECORD_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "incidents" / "schemas" / "wir-incident-1.schema.json"
+RECORD_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "incidents" / "schemas"
 
 
-@extend_schema(tags=["incidents"], summary="JSON Schema of a published incident record (wir-incident/1)",
+@extend_schema(tags=["incidents"], summary="JSON Schema of a published incident record (wir-incident/2; wir-incident/1 with record_format=1)",
                description="The format of the detail endpoint, the JSON Lines export, the full dump and the importer.",
-               responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON Schema (draft 2020-12) document.")})
+               parameters=[RECORD_FORMAT],
+               responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON Schema (draft 2020-12) document."), 400: ERRORS[400]})
 class RecordSchema(PublicView):
+    extra_params = {"record_format"}
+
     def get(self, request):
-        response = Response(json.loads(RECORD_SCHEMA_PATH.read_text()))
+        path = RECORD_SCHEMA_DIR / f"wir-incident-{record_format_of(request)}.schema.json"
+        response = Response(json.loads(path.read_text()))
         response["Cache-Control"] = "public, max-age=3600"
         return response
 

@@ -6,6 +6,7 @@ DRF serializers are used here as a validation library; they hold no persistence.
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 
 import pycountry
 from django.utils import timezone
@@ -15,12 +16,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import choices
+from ..evidence import ClaimAbout, ClaimStatus
 from ..models import Deployment
 
 MAX_JSON_DEPTH = 20  # a draft is four levels deep; nothing honest needs twenty
 MAX_SOURCES = 25
 MAX_OUTCOMES = 30
 MAX_NAMES = 10
+MAX_CLAIMS = 40
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -173,6 +176,67 @@ class SourceDraft(StrictSerializer):
         return attrs
 
 
+def _positions(help_text: str):
+    return serializers.ListField(child=serializers.IntegerField(min_value=0), max_length=MAX_SOURCES, required=False, default=list,
+                                 help_text=help_text)
+
+
+STATUS_HELP = ("Set by a moderator (a submitter may propose it): confirmed, reported, alleged, disputed or denied. "
+               "Leave it out to derive it from the sources that support and contradict the claim.")
+
+
+class ValueDraft(StrictSerializer):
+    """A value one or more sources give for an outcome's days, amount or date, where sources differ."""
+
+    field = serializers.ChoiceField(choices=["days", "amount", "date"])
+    value = serializers.CharField(max_length=40, help_text="A whole number of days, an amount such as 300000.00, or a date (YYYY, YYYY-MM, YYYY-MM-DD).")
+    sources = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=1, max_length=MAX_SOURCES,
+                                    help_text="Positions in the incident's sources list of the sources giving this value.")
+
+    def validate(self, attrs):
+        value = attrs["value"].strip()
+        try:
+            if attrs["field"] == "days":
+                attrs["value"] = str(int(value)) if value.isdigit() and int(value) <= 36500 else None
+            elif attrs["field"] == "amount":
+                attrs["value"] = f"{Decimal(value):.2f}" if re.fullmatch(r"\d{1,12}(\.\d{1,2})?", value) else None
+            else:
+                parse_partial_date(value)
+                attrs["value"] = value
+        except (ValueError, serializers.ValidationError, InvalidOperation):
+            attrs["value"] = None
+        if attrs["value"] is None:
+            raise serializers.ValidationError({"value": [_("Give a whole number of days, an amount such as 300000.00, or a date such as 2020-01-09.")]})
+        return attrs
+
+
+class ClaimDraft(StrictSerializer):
+    """One part of the record with its own evidence: a technology, system, vendor or operator
+    attributed to the case, or that the match was the sole basis for action, or that a human
+    examiner reviewed it."""
+
+    about = serializers.ChoiceField(choices=ClaimAbout.choices)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                    help_text="The system, vendor or operator (slug, name or alias, one of the record's) or the technology code; "
+                                              "nothing for sole_basis and human_review.")
+    sources = _positions("Positions in the incident's sources list of the sources that say so.")
+    contradicted_by = _positions("Positions of the sources that say otherwise (a denial: the operator's or vendor's response).")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, allow_blank=True, default="", help_text=STATUS_HELP)
+
+    def validate(self, attrs):
+        attrs["subject"] = attrs["subject"].strip()
+        about = attrs["about"]
+        if about in (ClaimAbout.SOLE_BASIS, ClaimAbout.HUMAN_REVIEW):
+            attrs["subject"] = ""
+        elif not attrs["subject"]:
+            raise serializers.ValidationError({"subject": [_("Name what the claim is about: one of the record's systems, vendors or operators, or a technology.")]})
+        elif about == ClaimAbout.TECHNOLOGY and attrs["subject"] not in choices.Technology.values:
+            raise serializers.ValidationError({"subject": [_("Use a technology code: {codes}.").format(codes=", ".join(choices.Technology.values))]})
+        if set(attrs["sources"]) & set(attrs["contradicted_by"]):
+            raise serializers.ValidationError({"contradicted_by": [_("A source cannot both support and contradict the same claim.")]})
+        return attrs
+
+
 class OutcomeDraft(StrictSerializer):
     type = serializers.ChoiceField(choices=choices.OutcomeType.choices)
     date = PartialDateField(required=False, allow_null=True, default=None)
@@ -182,11 +246,18 @@ class OutcomeDraft(StrictSerializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="", error_messages={"invalid": gettext_lazy("Use an ISO 4217 code such as USD.")})
     sources = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=1, max_length=MAX_SOURCES,
                                     help_text="Positions in the incident's sources list (0-based) that support this outcome.")
+    contradicted_by = _positions("Positions of the sources that say it did not happen (a denial: the operator's or vendor's response).")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, allow_blank=True, default="", help_text=STATUS_HELP)
+    values = ValueDraft(many=True, max_length=10, required=False, default=list,
+                        help_text="Where sources differ on the days, amount or date: each value with the sources that give it. "
+                                  "The outcome then counts the lowest number or the earliest date.")
 
     def validate(self, attrs):
         if attrs.get("amount") is not None and not attrs.get("currency"):
             raise serializers.ValidationError({"currency": [_("Give the currency of the amount.")]})
-        return attrs
+        if set(attrs["sources"]) & set(attrs.get("contradicted_by") or []):
+            raise serializers.ValidationError({"contradicted_by": [_("A source cannot both support and contradict the same claim.")]})
+        return lowest_values(attrs)
 
 
 class AffectedDraft(StrictSerializer):
@@ -235,6 +306,9 @@ class IncidentDraft(StrictSerializer):
     sources = SourceDraft(many=True, min_length=1, max_length=MAX_SOURCES, allow_empty=False,
                           error_messages={"empty": gettext_lazy("Give at least one source: a link to a report, court record or document."), "min_length": gettext_lazy("Give at least one source.")})
     outcomes = OutcomeDraft(many=True, max_length=MAX_OUTCOMES, required=False, default=list)
+    claims = ClaimDraft(many=True, max_length=MAX_CLAIMS, required=False,
+                        help_text="What the sources say about each attribution: which support it, which contradict it, and a status. "
+                                  "An attribution without a claim here rests on the record's sources.")
 
     def validate_country(self, value):
         return country_code(value)
@@ -258,15 +332,51 @@ class IncidentDraft(StrictSerializer):
                 attrs[name] = list(dict.fromkeys(v.strip() for v in attrs[name] if v.strip()))
         sources = attrs.get("sources")
         outcomes = attrs.get("outcomes") or []
+        claims = attrs.get("claims") or []
         if sources is not None:
-            errors = {}
-            for i, outcome in enumerate(outcomes):
-                bad = [n for n in outcome["sources"] if n >= len(sources)]
-                if bad:
-                    errors[i] = {"sources": [_("Source {n} does not exist: there are {count} sources, numbered from 0.").format(n=n, count=len(sources)) for n in bad]}
-            if errors:
-                raise serializers.ValidationError({"outcomes": [errors.get(i, {}) for i in range(len(outcomes))]})
+            check_positions({"outcomes": outcomes, "claims": claims}, len(sources))
+        duplicates = [i for i, c in enumerate(claims) if (c["about"], c["subject"].lower()) in
+                      {(d["about"], d["subject"].lower()) for d in claims[:i]}]
+        if duplicates:
+            raise serializers.ValidationError({"claims": [{"subject": [_("This claim is already given above.")]} if i in duplicates else {}
+                                                          for i in range(len(claims))]})
         return attrs
+
+
+def check_positions(parts: dict, count: int) -> None:
+    """Refuse a reference to a source position beyond the record's ``count`` sources, naming it."""
+
+    def bad(positions):
+        return [_("Source {n} does not exist: there are {count} sources, numbered from 0.").format(n=n, count=count)
+                for n in positions if n >= count]
+
+    errors = {}
+    for name, rows in parts.items():
+        rows_errors = []
+        for row in rows:
+            found = {key: bad(row.get(key) or []) for key in ("sources", "contradicted_by")}
+            found["values"] = [{"sources": bad(v["sources"])} if bad(v["sources"]) else {} for v in row.get("values") or []]
+            rows_errors.append({k: v for k, v in found.items() if v and any(v)})
+        if any(rows_errors):
+            errors[name] = rows_errors
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+def lowest_values(outcome: dict) -> dict:
+    """Where sources differ, the outcome counts the lowest days and amount and the earliest
+    date (the documented rule of the statistics, docs on the methods page)."""
+    given = {}
+    for row in outcome.get("values") or []:
+        given.setdefault(row["field"], []).append(row["value"])
+    if "days" in given:
+        outcome["days"] = min(int(v) for v in given["days"])
+    if "amount" in given:
+        outcome["amount"] = min(Decimal(v) for v in given["amount"])
+    if "date" in given:
+        earliest = min(given["date"], key=lambda v: parse_partial_date(v)[0])
+        outcome["date"] = parse_partial_date(earliest)
+    return outcome
 
 
 class CorrectionDraft(IncidentDraft):

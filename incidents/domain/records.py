@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..public import search, store
 from ..text import lookup_keys, normalize_url
+from . import claims
 from .drafts import validate_draft
 
 SCALAR_FIELDS = (
@@ -103,8 +104,10 @@ def _set_evidence(incident: Incident, sources: list[dict], outcomes: list[dict] 
             incident=incident, position=position, type=row["type"], date=row.get("date"),
             date_precision=row.get("date_precision") or "day", detail=row.get("detail") or "",
             days=row.get("days"), amount=row.get("amount"), currency=row.get("currency") or "",
+            stated_status=row.get("status") or "",
         )
         outcome.sources.set({ordered[i] for i in row["sources"]})
+        claims.set_outcome_claim(outcome, row, ordered)
 
 
 def _scalar_values(attrs: dict) -> dict:
@@ -129,6 +132,8 @@ def create_draft(attrs: dict, reported_by=None) -> Incident:
     incident.save()
     _set_names(incident, attrs.get("systems", []), attrs.get("operators", []))
     _set_evidence(incident, attrs["sources"], attrs.get("outcomes"))
+    if attrs.get("claims"):
+        claims.set_claims(incident, attrs["claims"], claims.cited_sources(incident))
     return incident
 
 
@@ -169,6 +174,7 @@ def update_draft(incident: Incident, attrs: dict, *, trusted: bool) -> dict:
             after = sorted(getattr(incident, relation).values_list("slug", flat=True))
             if before != after:
                 diff[relation] = [before, after]
+    claims_before = claims.claims_of(incident)
     if "sources" in attrs:
         before = _evidence_of(incident)
         _set_evidence(incident, attrs["sources"], attrs.get("outcomes", []))
@@ -176,6 +182,13 @@ def update_draft(incident: Incident, attrs: dict, *, trusted: bool) -> dict:
         for key in ("sources", "outcomes"):
             if before[key] != after[key]:
                 diff[key] = [before[key], after[key]]
+    if "claims" in attrs:
+        claims.set_claims(incident, attrs["claims"], claims.cited_sources(incident))
+    else:
+        claims.drop_unattributed(incident)
+    claims_after = claims.claims_of(incident)
+    if claims_before != claims_after:
+        diff["claims"] = [claims_before, claims_after]
     return diff
 
 
@@ -183,8 +196,10 @@ def _evidence_of(incident: Incident) -> dict:
     """The sources (URL and citation) and outcomes of a record, as plain values for a history diff."""
     sources = [f"{link.source.url} — {link.title}".rstrip(" —") for link in
                incident.source_links.select_related("source").order_by("position")]
-    outcomes = [" ".join(str(v) for v in (o.type, _plain(o.date), o.days, o.amount, o.currency, o.detail) if v not in (None, ""))
-                for o in incident.outcomes.order_by("position")]
+    outcomes = [" ".join(str(v) for v in (o.type, _plain(o.date), o.days, o.amount, o.currency, o.detail,
+                                            o.stated_status and f"status={o.stated_status}",
+                                            *(f"{v.field}={v.value}" for v in o.values.all())) if v not in (None, ""))
+                for o in incident.outcomes.prefetch_related("values").order_by("position")]
     return {"sources": sources, "outcomes": outcomes}
 
 

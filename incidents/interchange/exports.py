@@ -6,6 +6,7 @@ CSV line (``public.csv_sql``) and the JSON record (``public.record_sql``), rebui
 
 import csv
 import datetime
+import json
 from collections.abc import Iterator
 
 from django.utils.text import slugify
@@ -14,6 +15,7 @@ from ..public.csv_sql import (  # noqa: F401  (CSV_COLUMNS: the export's documen
     CSV_COLUMNS,
     CSV_HEADER,
 )
+from ..public.format import as_v1
 
 
 class _Echo:
@@ -52,10 +54,11 @@ def csv_rows(rows, site_url: str = "", chunk_size: int = 2000, bom: bool = False
         yield f"{public_id},{_quote(f'{prefix}{public_id}/')},{line}\r\n"
 
 
-def jsonl_rows(rows, chunk_size: int = 2000) -> Iterator[str]:
-    """Yield one JSON line per read-model row of ``rows``, in its order: the stored public records."""
+def jsonl_rows(rows, chunk_size: int = 2000, record_format: int = 2) -> Iterator[str]:
+    """Yield one JSON line per read-model row of ``rows``, in its order: the stored public records
+    (in version 1 of the format when asked: ``format.as_v1``)."""
     for record in rows.values_list("record", flat=True).iterator(chunk_size=chunk_size):
-        yield record + "\n"
+        yield (record if record_format == 2 else json.dumps(as_v1(json.loads(record)), ensure_ascii=False)) + "\n"
 
 
 def batched(lines: Iterator[str | bytes], size: int = 64 * 1024) -> Iterator[bytes]:

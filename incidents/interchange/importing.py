@@ -5,11 +5,13 @@ bulk in one transaction (all or nothing), and the public read model built once a
 import json
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
 from .. import choices
+from ..domain import claims as claim_writer
 from ..domain import drafts
 from ..domain.moderation import record_events
 from ..domain.records import (
@@ -28,9 +30,10 @@ from ..models import (
     System,
 )
 from ..public import store
-from ..public.format import SCHEMA_ID, public_records
+from ..public.format import SCHEMA_ID, SCHEMA_V1, public_records
 from ..public.search import refresh_search_vectors
 from ..text import lookup_keys, normalize_url
+from .derived import drop_derived
 
 
 class ImportError_(Exception):
@@ -71,7 +74,7 @@ class HistoryEntry(drafts.StrictSerializer):
 class ImportedIncident(drafts.IncidentDraft):
     """A record of the public format, plus what a restore needs."""
 
-    schema = serializers.ChoiceField(choices=[SCHEMA_ID], required=False)
+    schema = serializers.ChoiceField(choices=[SCHEMA_V1, SCHEMA_ID], required=False)
     public_id = serializers.RegexField(r"^[A-Z]{2,5}-\d{4}-\d{4,}$", required=False, allow_null=True)
     version = serializers.IntegerField(min_value=1, required=False, default=1)
     status = serializers.ChoiceField(choices=[choices.Status.PUBLISHED, choices.Status.WITHDRAWN], required=False, default=choices.Status.PUBLISHED)
@@ -122,20 +125,6 @@ class ImportedIncident(drafts.IncidentDraft):
         return attrs
 
 
-def _drop_derived(data: dict) -> None:
-    """Fields the registry computes (the evidence level, single-source flags, preservation) are recomputed, not imported;
-    a partner's credit belongs to the registry that had the partner, so it is not carried across either."""
-    data.pop("evidence_level", None)
-    data.pop("reported_by", None)
-    data.pop("deployment", None)
-    for source in data.get("sources") or []:
-        if isinstance(source, dict):
-            source.pop("preservation", None)
-    for outcome in data.get("outcomes") or []:
-        if isinstance(outcome, dict):
-            outcome.pop("single_source", None)
-
-
 def parse_line(number: int, line: str, seen_ids: set) -> dict | None:
     """One line validated with the submission's rules (None for a blank line); raise
     ``ImportError_`` naming the line and the field. ``seen_ids`` collects the file's public ids."""
@@ -148,7 +137,7 @@ def parse_line(number: int, line: str, seen_ids: set) -> dict | None:
     if not isinstance(data, dict):
         raise ImportError_(number, "each line must be one JSON object")
     data.pop("published_at", None) if data.get("published_at") is None else None
-    _drop_derived(data)
+    drop_derived(data)
     serializer = ImportedIncident(data=data)
     if not serializer.is_valid():
         raise ImportError_(number, serializer.errors)
@@ -337,7 +326,7 @@ def _import_batch(batch, names, actor, now, restoring=False):
     Source.objects.bulk_create(new_sources)
     existing.update(zip(new_keys, new_sources))
 
-    links, outcomes, outcome_sources, sys_links, op_links = [], [], [], [], []
+    links, outcomes, outcome_sources, sys_links, op_links, claimed = [], [], [], [], [], []
     for incident, attrs in zip(incidents, batch):
         ordered = [existing[keys[id(s)]] for s in attrs["sources"]]
         cited = set()
@@ -348,19 +337,23 @@ def _import_batch(batch, names, actor, now, restoring=False):
         for position, row in enumerate(attrs.get("outcomes") or []):
             outcome = Outcome(incident=incident, position=position, type=row["type"], date=row.get("date"),
                               date_precision=row.get("date_precision") or "day", detail=row.get("detail") or "",
-                              days=row.get("days"), amount=row.get("amount"), currency=row.get("currency") or "")
-            outcomes.append((outcome, {ordered[i] for i in row["sources"]}))
-        for ref in attrs["systems"]:
-            sys_links.append(Incident.systems.through(incident=incident, system=names.system(ref)))
-        for ref in attrs["operators"]:
-            op_links.append(Incident.operators.through(incident=incident, organization=names.org(ref)))
+                              days=row.get("days"), amount=row.get("amount"), currency=row.get("currency") or "",
+                              stated_status=row.get("status") or "")
+            outcomes.append((outcome, {ordered[i] for i in row["sources"]}, row, ordered))
+        systems = [names.system(ref) for ref in attrs["systems"]]
+        operators = [names.org(ref) for ref in attrs["operators"]]
+        sys_links += [Incident.systems.through(incident=incident, system=system) for system in systems]
+        op_links += [Incident.operators.through(incident=incident, organization=org) for org in operators]
+        if attrs.get("claims"):
+            claimed.append((incident, attrs, ordered))
     IncidentSource.objects.bulk_create(links)
-    Outcome.objects.bulk_create([o for o, _ in outcomes])
-    for outcome, sources in outcomes:
+    Outcome.objects.bulk_create([o for o, *_ in outcomes])
+    for outcome, sources, _row, _ordered in outcomes:
         outcome_sources += [Outcome.sources.through(outcome=outcome, source=s) for s in sources]
     Outcome.sources.through.objects.bulk_create(outcome_sources)
     Incident.systems.through.objects.bulk_create(sys_links, ignore_conflicts=True)
     Incident.operators.through.objects.bulk_create(op_links, ignore_conflicts=True)
+    _import_claims(claimed, outcomes)
 
     ids = [i.pk for i in incidents]
     refresh_search_vectors(ids)
@@ -385,6 +378,20 @@ def _import_batch(batch, names, actor, now, restoring=False):
                                             changes=row.get("changes") or {}, snapshot=snapshots[incident.pk] if current else {}))
     IncidentVersion.objects.bulk_create(versions)
     return [i.public_id for i in incidents]
+
+
+def _import_claims(claimed, outcomes) -> None:
+    """The claims and outcome evidence of the batch's version 2 records: few records state any,
+    so they go through the one writer of claims (domain.claims), which names a claim about
+    something the record does not attribute."""
+    for outcome, _sources, row, ordered in outcomes:
+        if row.get("contradicted_by") or row.get("values"):
+            claim_writer.set_outcome_claim(outcome, row, ordered)
+    for incident, attrs, ordered in claimed:
+        try:
+            claim_writer.set_claims(incident, attrs["claims"], ordered)
+        except ValidationError as exc:
+            raise ImportError_(attrs["_line"], exc.message_dict) from None
 
 
 def import_lines(lines: Iterable[str], actor=None, progress=None) -> list[str]:

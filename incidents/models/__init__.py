@@ -6,6 +6,7 @@ may see is decided by ``Incident.objects.public()`` alone.
 """
 
 from .catalogue import NamedEntity, NamedQuerySet, Organization, System, unique_slug  # noqa: F401
+from .claims import Claim, ClaimSource, OutcomeValue, Stance  # noqa: F401
 from .deployments import Deployment, DeploymentEvent, DeploymentSource, Figure  # noqa: F401
 from .history import HistoryQuerySet, IncidentVersion, ModerationEvent  # noqa: F401
 from .incident import Incident, IncidentQuerySet, Outcome, ProposedName  # noqa: F401

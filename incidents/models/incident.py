@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .. import choices
+from ..evidence import ClaimStatus
 from .catalogue import country_code
 
 
@@ -155,6 +156,10 @@ class Outcome(models.Model):
     amount = models.DecimalField("amount", max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField("currency", max_length=3, blank=True, help_text="ISO 4217, e.g. USD")
     sources = models.ManyToManyField("Source", related_name="outcomes", verbose_name="supporting sources")
+    # The outcome is a claim too (models.claims): sources that say otherwise, and a status a person set.
+    contradicted_by = models.ManyToManyField("Source", related_name="+", blank=True, verbose_name="contradicting sources")
+    stated_status = models.CharField("status set by a person", max_length=10, choices=ClaimStatus.choices, blank=True,
+                                     help_text="Empty: derived from the sources.")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -37,6 +37,11 @@ class PublicRecord(models.Model):
     vendor_ids = ArrayField(models.IntegerField(), default=list)
     technologies = ArrayField(models.CharField(max_length=30), default=list)
     outcome_types = ArrayField(models.CharField(max_length=30), default=list)
+    # Every attribution with its claim's status, "s:12:confirmed", "v:3:reported", "t:face:denied"
+    # (the tags' prefixes): the attribution qualifier filters on these, and the kept counts split
+    # each system's, vendor's and operator's cases by status. The id columns above hold the
+    # attributions that are not denied (what a filter without a qualifier matches).
+    attributions = ArrayField(models.CharField(max_length=60), default=list)
     reported_by = models.IntegerField(null=True)  # the credited partner's id (Incident.reported_by while credit stands)
     # Full-text search: ``document`` is the record's whole search vector (title, narrative,
     # source titles, preserved copies), for matching; it is kept out of line (TOAST), so

@@ -35,6 +35,13 @@ CSV_COLUMNS = [
     ("system_names", "Names of the systems, in the order of `systems`, separated by '; '."),
     ("vendor_names", "Names of the vendors, in the order of `vendors`, separated by '; '."),
     ("operator_names", "Names of the operators, in the order of `operators`, separated by '; '."),
+    ("technology_status", "Each technology with the status of the claim that it was involved: 'face: confirmed'; separated by '; '."),
+    ("system_status", "Each system with the status of its attribution (confirmed, reported, alleged, disputed, denied), separated by '; '."),
+    ("vendor_status", "Each vendor with the status of its attribution, separated by '; '."),
+    ("operator_status", "Each operator with the status of its attribution, separated by '; '."),
+    ("sole_basis_status", "The status of the claim in `sole_basis`, where the record makes it."),
+    ("human_review_status", "The status of the claim in `human_review`, where the record makes it."),
+    ("outcome_status", "Each outcome type with its status, in the order of `outcomes`, separated by '; '."),
 ]
 CSV_HEADER = [name for name, _ in CSV_COLUMNS]
 
@@ -90,3 +97,18 @@ LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
 LEFT JOIN incidents_deployment dp ON dp.id = i.deployment_id AND dp.status = 'published'
 WHERE i.id = ANY(%s) AND i.status = 'published'
 """
+
+
+def _statuses(about: str, label: str = "(c->>'value') || ': ' || ") -> str:
+    return (f"(SELECT string_agg({label}(c->>'status'), '; ' ORDER BY n) FROM jsonb_array_elements(parsed.r->'claims') "
+            f"WITH ORDINALITY AS e(c, n) WHERE c->>'about' = '{about}')")
+
+
+# The claim columns at the end of each line, from the built record ``parsed.r`` (jsonb): the
+# read model's writer (store.BUILD_SQL) appends them to LINES_SQL's line.
+CLAIM_COLUMNS_SQL = " || ',' || ".join(_field(c) for c in [
+    _statuses("technology"), _statuses("system"), _statuses("vendor"), _statuses("operator"),
+    _statuses("sole_basis", ""), _statuses("human_review", ""),
+    "(SELECT string_agg((o->>'type') || ': ' || (o->>'status'), '; ' ORDER BY n) "
+    "FROM jsonb_array_elements(parsed.r->'outcomes') WITH ORDINALITY AS e(o, n))",
+])

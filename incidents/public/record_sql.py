@@ -9,7 +9,7 @@ Each related table is aggregated (``GROUP BY incident_id``) over one chunk of id
 time, then joined and ordered by the ids' position in the chunk.
 """
 
-from ..evidence import OFFICIAL, REPORTED, EvidenceLevel
+from ..evidence import OFFICIAL, REPORTED, RESPONSE, EvidenceLevel, sql_status
 from .format import SCHEMA_ID
 
 
@@ -26,6 +26,13 @@ def _timestamp(column: str) -> str:
 def _in(values) -> str:
     return "(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in sorted(values)) + ")"
 
+
+# A claim's status (evidence.status_of, in SQL): from the types of the cited sources that support
+# and contradict it, unless a person set it. An attribution no claim row speaks of rests on
+# the record's own sources (all but the operators' responses, which answer a claim only when
+# attached to it).
+CLAIM_STATUS = sql_status("coalesce(e.sup_types, m.sup_types, '{}'::text[])", "coalesce(e.con_types, '{}'::text[])", "e.stated_status")
+OUTCOME_STATUS = sql_status("coalesce(x.types, '{}'::text[])", "coalesce(ocon.types, '{}'::text[])", "o.stated_status")
 
 RECORDS_SQL = f"""
 WITH ids AS MATERIALIZED (SELECT t.id, t.ord FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(id, ord)),
@@ -72,19 +79,94 @@ src AS (
 ),
 osrc AS (
     SELECT os.outcome_id, count(*) AS n,
-           coalesce(json_agg(p.pos ORDER BY p.pos) FILTER (WHERE p.pos IS NOT NULL), '[]'::json) AS positions
+           coalesce(json_agg(p.pos ORDER BY p.pos) FILTER (WHERE p.pos IS NOT NULL), '[]'::json) AS positions,
+           coalesce(array_agg(p.source_type::text) FILTER (WHERE p.pos IS NOT NULL), '{{}}') AS types
     FROM incidents_outcome_sources os JOIN incidents_outcome o ON o.id = os.outcome_id
     LEFT JOIN srcpos p ON p.incident_id = o.incident_id AND p.source_id = os.source_id
     WHERE o.incident_id IN (SELECT id FROM ids) GROUP BY os.outcome_id
+),
+ocon AS (
+    SELECT oc.outcome_id, json_agg(p.pos ORDER BY p.pos) AS positions, array_agg(p.source_type::text) AS types
+    FROM incidents_outcome_contradicted_by oc JOIN incidents_outcome o ON o.id = oc.outcome_id
+    JOIN srcpos p ON p.incident_id = o.incident_id AND p.source_id = oc.source_id
+    WHERE o.incident_id IN (SELECT id FROM ids) GROUP BY oc.outcome_id
+),
+oval AS (
+    SELECT v.outcome_id, json_agg(json_build_object('field', v.field, 'value', v.value, 'sources', (
+        SELECT coalesce(json_agg(p.pos ORDER BY p.pos), '[]'::json) FROM incidents_outcomevalue_sources vs
+        JOIN srcpos p ON p.incident_id = o.incident_id AND p.source_id = vs.source_id WHERE vs.outcomevalue_id = v.id)
+    ) ORDER BY v.position, v.id) AS j
+    FROM incidents_outcomevalue v JOIN incidents_outcome o ON o.id = v.outcome_id
+    WHERE o.incident_id IN (SELECT id FROM ids) GROUP BY v.outcome_id
+),
+ost AS (
+    SELECT o.*, x.positions, x.n, ocon.positions AS contra,
+           {OUTCOME_STATUS} AS claim_status
+    FROM incidents_outcome o LEFT JOIN osrc x ON x.outcome_id = o.id LEFT JOIN ocon ON ocon.outcome_id = o.id
+    WHERE o.incident_id IN (SELECT id FROM ids)
 ),
 outc AS (
     SELECT o.incident_id, json_agg(json_build_object(
         'type', o.type, 'date', {_partial_date("o.date", "o.date_precision")}, 'detail', o.detail, 'days', o.days,
         'amount', o.amount, 'currency', NULLIF(o.currency, ''),
-        'sources', coalesce(x.positions, '[]'::json), 'single_source', coalesce(x.n, 0) = 1
-    ) ORDER BY o.position, o.id) AS j
-    FROM incidents_outcome o LEFT JOIN osrc x ON x.outcome_id = o.id
-    WHERE o.incident_id IN (SELECT id FROM ids) GROUP BY o.incident_id
+        'sources', coalesce(o.positions, '[]'::json), 'single_source', coalesce(o.n, 0) = 1,
+        'status', o.claim_status, 'stated', o.stated_status <> '', 'contradicted_by', coalesce(o.contra, '[]'::json),
+        'values', coalesce(ov.j, '[]'::json)
+    ) ORDER BY o.position, o.id) AS j, array_agg(o.claim_status) AS statuses
+    FROM ost o LEFT JOIN oval ov ON ov.outcome_id = o.id GROUP BY o.incident_id
+),
+cand AS (
+    SELECT DISTINCT l.incident_id, 'technology' AS about, 0 AS rank, s.technology AS key, to_jsonb(s.technology::text) AS value,
+           s.technology::text AS sort1, 0::bigint AS sort2
+    FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id WHERE l.incident_id IN (SELECT id FROM ids)
+    UNION
+    SELECT c.incident_id, 'technology', 0, c.technology, to_jsonb(c.technology::text), c.technology, 0
+    FROM incidents_claim c WHERE c.about = 'technology' AND c.incident_id IN (SELECT id FROM ids)
+    UNION ALL
+    SELECT l.incident_id, 'system', 1, s.id::text, to_jsonb(s.slug::text), s.name, s.id
+    FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id WHERE l.incident_id IN (SELECT id FROM ids)
+    UNION ALL
+    SELECT DISTINCT l.incident_id, 'vendor', 2, v.id::text, to_jsonb(v.slug::text), v.name, v.id
+    FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id JOIN incidents_organization v ON v.id = s.vendor_id
+    WHERE l.incident_id IN (SELECT id FROM ids)
+    UNION ALL
+    SELECT l.incident_id, 'operator', 3, o.id::text, to_jsonb(o.slug::text), o.name, o.id
+    FROM incidents_incident_operators l JOIN incidents_organization o ON o.id = l.organization_id WHERE l.incident_id IN (SELECT id FROM ids)
+    UNION ALL
+    SELECT i.id, 'sole_basis', 4, '', to_jsonb(i.sole_basis), '', 0 FROM incidents_incident i WHERE i.id IN (SELECT id FROM ids) AND i.sole_basis IS NOT NULL
+    UNION ALL
+    SELECT i.id, 'human_review', 5, '', to_jsonb(i.human_review), '', 0 FROM incidents_incident i WHERE i.id IN (SELECT id FROM ids) AND i.human_review IS NOT NULL
+),
+expl AS (
+    SELECT c.incident_id, c.about, coalesce(c.system_id::text, c.organization_id::text, c.technology) AS key, c.stated_status,
+           coalesce(array_agg(p.pos ORDER BY p.pos) FILTER (WHERE cs.stance = 'supports' AND p.pos IS NOT NULL), '{{}}') AS sup,
+           coalesce(array_agg(p.source_type::text) FILTER (WHERE cs.stance = 'supports' AND p.pos IS NOT NULL), '{{}}') AS sup_types,
+           coalesce(array_agg(p.pos ORDER BY p.pos) FILTER (WHERE cs.stance = 'contradicts' AND p.pos IS NOT NULL), '{{}}') AS con,
+           coalesce(array_agg(p.source_type::text) FILTER (WHERE cs.stance = 'contradicts' AND p.pos IS NOT NULL), '{{}}') AS con_types
+    FROM incidents_claim c LEFT JOIN incidents_claimsource cs ON cs.claim_id = c.id
+    LEFT JOIN srcpos p ON p.incident_id = c.incident_id AND p.source_id = cs.source_id
+    WHERE c.incident_id IN (SELECT id FROM ids) GROUP BY c.id
+),
+implicit AS (
+    SELECT p.incident_id, coalesce(array_agg(p.pos ORDER BY p.pos) FILTER (WHERE p.source_type NOT IN {_in(RESPONSE)}), '{{}}') AS sup,
+           coalesce(array_agg(p.source_type::text) FILTER (WHERE p.source_type NOT IN {_in(RESPONSE)}), '{{}}') AS sup_types
+    FROM srcpos p GROUP BY p.incident_id
+),
+cl AS (
+    SELECT k.incident_id, k.about, k.rank, k.key, k.value, k.sort1, k.sort2, coalesce(e.stated_status, '') AS stated,
+           coalesce(e.sup, m.sup, '{{}}') AS sup, coalesce(e.con, '{{}}') AS con,
+           {CLAIM_STATUS} AS status
+    FROM cand k LEFT JOIN expl e ON e.incident_id = k.incident_id AND e.about = k.about AND e.key = k.key
+    LEFT JOIN implicit m ON m.incident_id = k.incident_id
+),
+clj AS (
+    SELECT c.incident_id, json_agg(json_build_object(
+        'about', c.about, 'value', c.value, 'status', c.status, 'stated', c.stated <> '',
+        'sources', to_json(c.sup), 'contradicted_by', to_json(c.con)) ORDER BY c.rank, c.sort1, c.sort2) AS j,
+        array_agg(c.status) AS statuses,
+        array_agg(CASE c.about WHEN 'technology' THEN 't' WHEN 'system' THEN 's' WHEN 'vendor' THEN 'v' ELSE 'op' END
+                  || ':' || c.key || ':' || c.status ORDER BY c.rank, c.key) FILTER (WHERE c.rank < 4) AS attributions
+    FROM cl c GROUP BY c.incident_id
 )
 SELECT i.id, json_build_object(
     'schema', '{SCHEMA_ID}', 'public_id', i.public_id, 'version', i.version, 'title', i.title, 'narrative', i.narrative, 'language', i.language,
@@ -94,19 +176,23 @@ SELECT i.id, json_build_object(
     'identification_mode', i.identification_mode, 'error_type', i.error_type,
     'contributing_factors', to_json(i.contributing_factors), 'reference_database', NULLIF(i.reference_database, ''),
     'human_review', i.human_review, 'sole_basis', i.sole_basis, 'external_ids', to_json(i.external_ids),
-    'evidence_level', CASE WHEN src.official THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
+    'evidence_level', CASE WHEN 'confirmed' = ANY(st.statuses) THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
+                           WHEN 'reported' = ANY(st.statuses) THEN '{EvidenceLevel.REPORTED.value}'
+                           WHEN 'alleged' = ANY(st.statuses) THEN '{EvidenceLevel.TESTIMONY_ONLY.value}'
+                           WHEN src.official THEN '{EvidenceLevel.OFFICIAL_RECORD.value}'
                            WHEN src.reported THEN '{EvidenceLevel.REPORTED.value}' ELSE '{EvidenceLevel.TESTIMONY_ONLY.value}' END,
     'affected', json_build_object('count', i.affected_count, 'has_minor', i.affected_minor,
         'name', CASE WHEN i.affected_name_public AND i.affected_minor IS NOT TRUE THEN NULLIF(i.affected_name, '') END),
-    'sources', coalesce(src.j, '[]'::json), 'outcomes', coalesce(outc.j, '[]'::json),
+    'sources', coalesce(src.j, '[]'::json), 'outcomes', coalesce(outc.j, '[]'::json), 'claims', coalesce(clj.j, '[]'::json),
     'deployment', (SELECT dp.id FROM incidents_deployment dp WHERE dp.id = i.deployment_id AND dp.status = 'published'),
     'reported_by', CASE WHEN rp.id IS NULL THEN NULL ELSE json_build_object(
         'slug', rp.slug, 'name', coalesce(NULLIF(rp.credit_line, ''), rp.name), 'url', NULLIF(rp.website, '')) END,
     'published_at', {_timestamp("i.published_at")}, 'updated_at', {_timestamp("i.updated_at")}
-)::text
+)::text, coalesce(clj.attributions, '{{}}')
 FROM incidents_incident i JOIN ids ON ids.id = i.id
 LEFT JOIN sys ON sys.incident_id = i.id LEFT JOIN ops ON ops.incident_id = i.id
-LEFT JOIN src ON src.incident_id = i.id LEFT JOIN outc ON outc.incident_id = i.id
+LEFT JOIN src ON src.incident_id = i.id LEFT JOIN outc ON outc.incident_id = i.id LEFT JOIN clj ON clj.incident_id = i.id
+CROSS JOIN LATERAL (SELECT coalesce(clj.statuses, '{{}}') || coalesce(outc.statuses, '{{}}') AS statuses) AS st
 LEFT JOIN incidents_partner rp ON rp.id = i.reported_by_id AND rp.public_credit
 WHERE i.status = 'published'
 ORDER BY ids.ord

@@ -19,7 +19,7 @@ from itertools import islice
 
 from django.db import connection, transaction
 
-from .csv_sql import LINES_SQL
+from .csv_sql import CLAIM_COLUMNS_SQL, LINES_SQL
 from .record_sql import RECORDS_SQL, SUMMARY_SQL
 from .search import weighted
 
@@ -30,29 +30,40 @@ from .search import weighted
 # positions would make words far apart look adjacent).
 TITLE_VECTOR = weighted("i.title", "A", unstemmed=False)
 
-BUILD_SQL = f"""
-INSERT INTO incidents_publicrecord (
-    incident_id, public_id, published_at, incident_date, year, country, region, identification_mode, error_type,
-    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types,
-    reported_by, document, headline, record, summary, csv_line)
-SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
-    i.identification_mode, i.error_type, i.affected_minor, parsed.r->>'evidence_level', i.contributing_factors,
-    ARRAY(SELECT DISTINCT l.system_id FROM incidents_incident_systems l WHERE l.incident_id = i.id ORDER BY 1),
-    ARRAY(SELECT DISTINCT l.organization_id FROM incidents_incident_operators l WHERE l.incident_id = i.id ORDER BY 1),
-    ARRAY(SELECT DISTINCT s.vendor_id FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
-          WHERE l.incident_id = i.id AND s.vendor_id IS NOT NULL ORDER BY 1),
-    ARRAY(SELECT DISTINCT s.technology FROM incidents_incident_systems l JOIN incidents_system s ON s.id = l.system_id
-          WHERE l.incident_id = i.id ORDER BY 1),
-    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
-    (SELECT p.id FROM incidents_partner p WHERE p.id = i.reported_by_id AND p.public_credit),
-    i.search_vector, {TITLE_VECTOR},
-    rec.line, {SUMMARY_SQL}, csv.line
-FROM incidents_incident i
-JOIN ({RECORDS_SQL.replace("%s", "%(ids)s")}) AS rec(id, line) ON rec.id = i.id
+def _attributed(prefix: str, cast: str = "::int") -> str:
+    """The ids (or codes) the record attributes with a status other than denied, from its
+    ``attributions`` ("s:12:confirmed"): what a filter without an attribution qualifier matches."""
+    return (f"ARRAY(SELECT DISTINCT split_part(a, ':', 2){cast} FROM unnest(rec.attributions) a "
+            f"WHERE split_part(a, ':', 1) = '{prefix}' AND split_part(a, ':', 3) <> 'denied' ORDER BY 1)")
+
+
+# What the writer builds each row from: the incident, its record and CSV line built in SQL
+# (record_sql, csv_sql), and the record parsed once for the columns taken from it.
+_BUILT_FROM = f"""FROM incidents_incident i
+JOIN ({RECORDS_SQL.replace("%s", "%(ids)s")}) AS rec(id, line, attributions) ON rec.id = i.id
 JOIN ({LINES_SQL.replace("%s", "%(ids)s")}) AS csv(id, line) ON csv.id = i.id
 CROSS JOIN LATERAL (SELECT rec.line::jsonb AS r) AS parsed
 WHERE i.id = ANY(%(ids)s) AND i.status = 'published'
 """
+_CSV_LINE = f"csv.line || ',' || {CLAIM_COLUMNS_SQL}"
+
+BUILD_SQL = f"""
+INSERT INTO incidents_publicrecord (
+    incident_id, public_id, published_at, incident_date, year, country, region, identification_mode, error_type,
+    affected_minor, evidence, contributing_factors, system_ids, operator_ids, vendor_ids, technologies, outcome_types,
+    attributions, reported_by, document, headline, record, summary, csv_line)
+SELECT i.id, i.public_id, i.published_at, i.incident_date, extract(year FROM i.incident_date)::smallint, i.country, i.region,
+    i.identification_mode, i.error_type, i.affected_minor, parsed.r->>'evidence_level', i.contributing_factors,
+    {_attributed("s")}, {_attributed("op")}, {_attributed("v")}, {_attributed("t", "")},
+    ARRAY(SELECT DISTINCT o.type FROM incidents_outcome o WHERE o.incident_id = i.id ORDER BY 1),
+    rec.attributions,
+    (SELECT p.id FROM incidents_partner p WHERE p.id = i.reported_by_id AND p.public_credit),
+    i.search_vector, {TITLE_VECTOR},
+    rec.line, {SUMMARY_SQL}, {_CSV_LINE}
+{_BUILT_FROM}"""
+
+# Each public incident's whole CSV line as the writer stores it (for tests and checks).
+CSV_LINES_SQL = f"SELECT i.id, {_CSV_LINE} {_BUILT_FROM}"
 
 
 def chunks(ids, size: int) -> Iterator[list]:
@@ -102,4 +113,4 @@ def records_by_id(incident_ids) -> dict[int, str]:
     """Build the public record text of these public incidents now, without storing it: {id: JSON text}."""
     with connection.cursor() as cursor:
         cursor.execute(RECORDS_SQL, [list(incident_ids)])
-        return dict(cursor.fetchall())
+        return {pk: line for pk, line, _attributions in cursor.fetchall()}

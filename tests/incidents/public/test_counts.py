@@ -9,11 +9,11 @@ from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
 from incidents.domain import moderation, redaction
-from incidents.evidence import level_of
 from incidents.models import Incident, Organization, PublicRecord, System
 from incidents.public import selectors
 from incidents.public.counts import DIMENSIONS, tag
 from incidents.public.filters import IncidentFilter
+from incidents.public.format import public_record
 from incidents.public.pagination import paginate
 from tests.factories import publish_new, submit
 
@@ -26,18 +26,37 @@ FIELDS = ("published_at", "incident_date", "year", "country", "region", "identif
 def _expected() -> dict[int, dict]:
     """The facts of every public record, worked out from the records one at a time."""
     out = {}
-    for i in Incident.objects.public().prefetch_related("systems", "operators", "outcomes", "source_links__source"):
-        systems = list(i.systems.all())
+    for i in Incident.objects.public().prefetch_related("systems__vendor", "operators", "outcomes", "source_links__source"):
+        record = public_record(i)
+        # An attribution the operator or vendor denies is not matched by a filter without a qualifier.
+        standing = {(c["about"], c["value"]) for c in record["claims"] if c["status"] != "denied"}
+        systems = [s for s in i.systems.all() if ("system", s.slug) in standing]
+        vendors = {s.vendor for s in i.systems.all() if s.vendor_id and ("vendor", s.vendor.slug) in standing}
         out[i.pk] = {
             "published_at": i.published_at, "incident_date": i.incident_date, "year": i.incident_date.year if i.incident_date else None,
             "country": i.country, "region": i.region, "identification_mode": i.identification_mode, "error_type": i.error_type,
-            "affected_minor": i.affected_minor, "evidence": level_of(link.source_type for link in i.source_links.all()),
+            "affected_minor": i.affected_minor, "evidence": record["evidence_level"],
             "contributing_factors": list(i.contributing_factors),
-            "system_ids": sorted(s.pk for s in systems), "operator_ids": sorted(o.pk for o in i.operators.all()),
-            "vendor_ids": sorted({s.vendor_id for s in systems if s.vendor_id}), "technologies": sorted({s.technology for s in systems}),
+            "system_ids": sorted(s.pk for s in systems),
+            "operator_ids": sorted(o.pk for o in i.operators.all() if ("operator", o.slug) in standing),
+            "vendor_ids": sorted(v.pk for v in vendors),
+            "technologies": sorted(c["value"] for c in record["claims"] if c["about"] == "technology" and c["status"] != "denied"),
             "outcome_types": sorted({o.type for o in i.outcomes.all()}),
         }
     return out
+
+
+PREFIX = {"technology": "t", "system": "s", "vendor": "v", "operator": "op"}
+
+
+def _attributions_by_hand(incident) -> list[str]:
+    """ "s:12:confirmed" for each attribution of the record, from its Python-built record."""
+    record = public_record(incident)
+    ids = {("system", s.slug): s.pk for s in incident.systems.all()}
+    ids |= {("vendor", s.vendor.slug): s.vendor_id for s in incident.systems.all() if s.vendor_id}
+    ids |= {("operator", o.slug): o.pk for o in incident.operators.all()}
+    return [f"{PREFIX[c['about']]}:{ids.get((c['about'], c['value']), c['value'])}:{c['status']}"
+            for c in record["claims"] if c["about"] in PREFIX]
 
 
 def _facts_equal_records():
@@ -51,6 +70,8 @@ def _facts_equal_records():
     for pk, facts in expected.items():
         want = {tag(kind, v) for kind, (_, column, many, _) in DIMENSIONS.items()
                 for v in (facts[column] if many else [facts[column]] if facts[column] not in (None,) else [])}
+        attributions = _attributions_by_hand(Incident.objects.get(pk=pk))
+        want |= set(attributions) | {f"a:{a.rsplit(':', 1)[1]}" for a in attributions}
         assert sorted(tags[pk]) == sorted(want), pk
     # The search copy is the record's own vector now, and the title is what ranks.
     from django.db import connection
@@ -103,18 +124,19 @@ def test_the_database_keeps_facts_to_published_records(moderator):
 def _by_hand(incidents, group):
     counts = Counter()
     for i in incidents.prefetch_related("systems", "operators", "outcomes", "source_links__source"):
+        standing = {(c["about"], c["value"]) for c in public_record(i)["claims"] if c["status"] != "denied"}
         if group == "system":
-            counts.update(s.slug for s in i.systems.all())
+            counts.update(s.slug for s in i.systems.all() if ("system", s.slug) in standing)
         elif group == "operator":
-            counts.update(o.slug for o in i.operators.all())
+            counts.update(o.slug for o in i.operators.all() if ("operator", o.slug) in standing)
         elif group == "vendor":
-            counts.update({s.vendor.slug for s in i.systems.all() if s.vendor})
+            counts.update({s.vendor.slug for s in i.systems.all() if s.vendor and ("vendor", s.vendor.slug) in standing})
         elif group == "outcome":
             counts.update({o.type for o in i.outcomes.all()})
         elif group == "year":
             counts.update([str(i.incident_date.year)] if i.incident_date else [])
         elif group == "evidence":
-            counts[level_of(link.source_type for link in i.source_links.all())] += 1
+            counts[public_record(i)["evidence_level"]] += 1
         elif group == "has_minor":
             counts[{True: "true", False: "false", None: "unknown"}[i.affected_minor]] += 1
         else:
@@ -144,7 +166,7 @@ def _kept_equal_counted(every_scope_kept: bool = True):
     from incidents.public.counts import COUNTED, DIMENSIONS, grouped_counts, kept_counts
 
     groups = list(COUNTED)
-    scopes = {("", "")} | set(PublicCount.objects.exclude(scope="").filter(n__gt=0).values_list("scope", "scope_key"))
+    scopes = {("", "")} | set(PublicCount.objects.exclude(scope="").exclude(dimension="attribution").filter(n__gt=0).values_list("scope", "scope_key"))
     if every_scope_kept:  # the varied set has a record for every kind of scope
         assert {s for s, _ in scopes} == {"", *COUNTED}
     for scope, key in scopes:

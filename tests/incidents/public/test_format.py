@@ -15,18 +15,21 @@ from rest_framework.test import APIClient
 from incidents import choices
 from incidents.domain import moderation
 from incidents.models import Incident
-from incidents.public.format import iter_records
+from incidents.public.format import as_v1, iter_records
 from incidents.public.selectors import public_incidents
 from tests.factories import publish_new
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "incidents" / "schemas" / "wir-incident-1.schema.json").read_text())
+SCHEMAS = Path(__file__).resolve().parents[3] / "incidents" / "schemas"
+SCHEMA = json.loads((SCHEMAS / "wir-incident-2.schema.json").read_text())
+SCHEMA_V1 = json.loads((SCHEMAS / "wir-incident-1.schema.json").read_text())
 
 
-def test_the_schema_is_valid_and_its_enums_match_the_code():
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    props = SCHEMA["properties"]
+@pytest.mark.parametrize("schema", [SCHEMA, SCHEMA_V1], ids=["v2", "v1"])
+def test_the_schema_is_valid_and_its_enums_match_the_code(schema):
+    jsonschema.Draft202012Validator.check_schema(schema)
+    props = schema["properties"]
     assert props["error_type"]["enum"] == list(choices.ErrorType.values)
     assert props["identification_mode"]["enum"] == list(choices.IdentificationMode.values)
     assert props["contributing_factors"]["items"]["enum"] == list(choices.ContributingFactor.values)
@@ -38,16 +41,25 @@ def test_every_exported_record_follows_the_schema(moderator):
     call_command("loaddemo", verbosity=0)
     publish_new(moderator, outcomes=[{"type": "settlement", "amount": "300000", "currency": "USD", "sources": [0]}])
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    v1 = jsonschema.Draft202012Validator(SCHEMA_V1, format_checker=jsonschema.FormatChecker())
     records = list(iter_records(public_incidents()))
     assert len(records) >= 11
     for record in records:
         errors = sorted(validator.iter_errors(record), key=str)
         assert not errors, (record["public_id"], [e.message for e in errors[:3]])
+        # Version 1 is still served: the same record without its claims follows the old schema.
+        errors = sorted(v1.iter_errors(as_v1(record)), key=str)
+        assert not errors, (record["public_id"], [e.message for e in errors[:3]])
+    assert any(c["status"] == "disputed" for r in records for c in r["claims"]), "the demo has a disputed claim"
 
 
-def test_the_api_serves_the_schema(client):
+def test_the_api_serves_the_schema_of_each_version(client):
     response = client.get("/api/v1/schema/incident.json")
+    assert response.status_code == 200 and response.json()["properties"]["schema"] == {"const": "wir-incident/2"}
+    response = client.get("/api/v1/schema/incident.json?record_format=1")
     assert response.status_code == 200 and response.json()["properties"]["schema"] == {"const": "wir-incident/1"}
+    response = client.get("/api/v1/schema/incident.json?record_format=3")
+    assert response.status_code == 400 and "record_format" in response.json()["error"]["fields"]
 
 
 def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator, tmp_path):
@@ -64,7 +76,7 @@ def test_a_dump_restores_into_an_empty_registry_equal_to_the_original(moderator,
     assert name == dump.name and digest == hashlib.sha256(dump.read_bytes()).hexdigest()
     with gzip.open(dump, "rt") as f:
         lines = [json.loads(line) for line in f]
-    records = [line for line in lines if line.get("schema") == "wir-incident/1"]
+    records = [line for line in lines if line.get("schema") == "wir-incident/2"]
     assert lines[0]["kind"] == "wir-dump" and len(records) == len(before)
     assert [line["kind"] for line in lines if "kind" in line][1:] == ["withdrawn"] + ["deployment"] * 4  # the demo's deployments
     deployments_before = APIClient().get("/api/v1/deployments/").json()["results"]

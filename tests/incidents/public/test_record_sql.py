@@ -52,11 +52,11 @@ def _stored_equals_computed():
     # The stored CSV lines equal lines made now from the current state.
     from django.db import connection
 
-    from incidents.public.csv_sql import LINES_SQL
+    from incidents.public.store import CSV_LINES_SQL
 
     ids = list(Incident.objects.public().values_list("id", flat=True))
     with connection.cursor() as cursor:
-        cursor.execute(LINES_SQL, [ids])
+        cursor.execute(CSV_LINES_SQL, {"ids": ids})
         made = dict(cursor.fetchall())
     assert dict(PublicRecord.objects.values_list("incident_id", "csv_line")) == made
 
