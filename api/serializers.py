@@ -164,11 +164,24 @@ class IncidentRecord(serializers.Serializer):
         return data
 
 
+class Split(serializers.DictField):
+    """Counts of incidents by claim status: {"confirmed": 7, "reported": 3, ...}, strongest first, no zeros."""
+
+    child = serializers.IntegerField()
+
+
+SPLIT_HELP = ("How well the attribution is established in these incidents: counts by claim status (confirmed, reported, "
+              "alleged, disputed, denied).")
+
+
 class IncidentPage(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of incidents matching the filters.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
     next_cursor = serializers.CharField(allow_null=True, help_text=(
         "The same next page as a `cursor` value to pass with the same filters, or null on the last; opaque."))
+    attribution = serializers.DictField(child=serializers.DictField(child=Split()), required=False, help_text=(
+        "Only with a system, vendor, operator or technology filter: for each filtered value (by kind, then slug or code), "
+        "how many of the matching incidents attribute it with each claim status."))
     results = IncidentSummary(many=True)
 
 
@@ -206,6 +219,7 @@ class CountRow(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
+    attribution = Split(required=False, help_text="For systems, operators and vendors: " + SPLIT_HELP)
 
 
 class SystemSummary(serializers.Serializer):
@@ -224,6 +238,7 @@ class SystemDetail(SystemSummary):
     operators = CountRow(many=True, help_text="Operators seen using the system, with their number of published incidents.")
     by_outcome = CountRow(many=True)
     by_year = CountRow(many=True)
+    attribution = Split(help_text=SPLIT_HELP + " Denied: incidents whose operator or vendor denies the system was used (not in incident_count).")
     incidents_url = serializers.URLField()
     deployments = DeploymentRecord(many=True, help_text="Published deployments of the system, oldest first, with their figures.")
 
@@ -244,6 +259,7 @@ class OrganizationDetail(OrganizationSummary):
     systems_used = CountRow(many=True)
     by_outcome = CountRow(many=True)
     by_year = CountRow(many=True)
+    attribution = serializers.DictField(child=Split(), help_text="As operator and as vendor: " + SPLIT_HELP)
     incidents_url = serializers.URLField()
     deployments = DeploymentRecord(many=True, help_text="Published deployments it operates, or of systems it makes.")
 

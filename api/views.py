@@ -71,6 +71,7 @@ class PublicView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors.get_json_data() and {k: [e["message"] for e in v] for k, v in filterset.errors.get_json_data().items()})
         self.count_scope = filterset.scope(base=scope)
+        self.filterset = filterset
         return filterset.qs, filterset.search_query
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -90,7 +91,10 @@ class IncidentListMixin(PublicView):
                                        total=selectors.total_column(queryset, self.count_scope), count_first=self.count_scope is None)
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
-        return Response({"count": count, "next": next_link(request, cursor), "next_cursor": cursor or None, "results": data})
+        body = {"count": count, "next": next_link(request, cursor), "next_cursor": cursor or None, "results": data}
+        if attributing := self.filterset.attributing:
+            body["attribution"] = selectors.attribution_splits(queryset, attributing, self.count_scope)
+        return Response(body)
 
 
 @extend_schema(tags=["incidents"], parameters=LIST_PARAMS, responses={200: s.IncidentPage, 400: ERRORS[400]},
@@ -119,7 +123,7 @@ def _gone_or_redirect(request, public_id, api_prefix):
 
 @extend_schema(tags=["incidents"], parameters=[RECORD_FORMAT],
                responses={200: s.IncidentRecord, 301: OpenApiResponse(s.Error, description="Merged: Location gives the canonical record."),
-                                              404: ERRORS[404], 410: OpenApiResponse(s.Error, description="Withdrawn, with the reason.")},
+                                              400: ERRORS[400], 404: ERRORS[404], 410: OpenApiResponse(s.Error, description="Withdrawn, with the reason.")},
                summary="One published incident")
 class IncidentDetail(PublicView):
     extra_params = {"record_format"}
@@ -237,6 +241,7 @@ class SystemDetail(PublicView):
         data = system_summary(request, system) | {
             "description": system.description, "identification_modes": list(system.identification_modes),
             **_grouped(incidents, selectors.system_scope(system), operators="operator", by_outcome="outcome", by_year="year"),
+            "attribution": selectors.split_of("system", system.pk),
             "incidents_url": request.build_absolute_uri(f"/api/v1/systems/{system.slug}/incidents/"),
             "deployments": [deployment_record(d) for d in deployments_of(system=system)],
         }
@@ -275,6 +280,7 @@ class OrganizationDetail(PublicView):
             "systems_made": [_ref(x) for x in selectors.public_systems().filter(vendor=org).order_by("name")],
             "systems_used": _rows(selectors.counts_by(self.get_queryset().filter(operator_ids__contains=[org.pk]), "system")),
             **_grouped(incidents, None, by_outcome="outcome", by_year="year"),
+            "attribution": {"operator": selectors.split_of("operator", org.pk), "vendor": selectors.split_of("vendor", org.pk)},
             "incidents_url": request.build_absolute_uri(f"/api/v1/organizations/{org.slug}/incidents/"),
             "deployments": [deployment_record(d) for d in deployments_of(organization=org)],
         }
@@ -303,7 +309,12 @@ class Stats(PublicView):
         if bad:
             raise ValidationError({"group_by": [f"Unknown grouping {g!r}; use one of: {', '.join(selectors.STAT_GROUPS)}." for g in bad]})
         total, counts = selectors.facet_counts(queryset, groups, self.count_scope)
-        return Response({"total": total, "groups": {g: _rows(rows) for g, rows in counts.items()}})
+        result = {g: _rows(rows) for g, rows in counts.items()}
+        for group in set(groups) & {"system", "operator", "vendor"}:
+            by_key = selectors.splits_by_slug(queryset, group, self.count_scope)
+            for row in result[group]:
+                row["attribution"] = by_key.get(row["key"], {})
+        return Response({"total": total, "groups": result})
 
 
 # --- submissions --------------------------------------------------------------------

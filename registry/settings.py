@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "DeploymentKind": "incidents.choices.DeploymentKind",
         "FigureKind": "incidents.choices.FigureKind",
         "SearchedDatabase": "incidents.choices.SEARCHED_DATABASES",
+        "ClaimStatus": "incidents.evidence.ClaimStatus",
+        "ClaimAbout": "incidents.evidence.ClaimAbout",
     },
 }
 

@@ -101,3 +101,35 @@ def kept_counts(scope: tuple[str, str], groups) -> tuple[int, dict[str, dict]]:
         else:
             counts[dimension][key if key != "" or dimension not in ("year", "has_minor") else None] = n
     return total, counts
+
+
+ATTRIBUTION_PREFIX = {kind: DIMENSIONS[kind].prefix for kind in ("system", "vendor", "operator", "technology")}
+
+
+def attribution_counts(facts, kind: str, keys=None, scope=None) -> dict[str, dict[str, int]]:
+    """{key: {status: count}}: how many incidents of ``facts`` attribute each value of ``kind``
+    (a system id, a technology code...) with each claim status; only ``keys`` when given.
+
+    Read from the kept counts when ``facts`` is everything (``scope`` ("", "")) or that one
+    value (("system", "12")); counted in one query otherwise. Denied attributions are counted
+    too: a list without the qualifier leaves their cases out, a split says how many there are."""
+    keys = None if keys is None else [str(k) for k in keys]
+    if scope == ("", "") or (scope is not None and scope[0] == kind and (keys is None or keys == [scope[1]])):
+        rows = PublicCount.objects.filter(scope=kind, dimension="attribution", n__gt=0)
+        rows = rows.filter(scope_key__in=keys) if keys is not None else rows
+        found = rows.values_list("scope_key", "key", "n")
+    else:
+        try:
+            inner, params = facts.order_by().values("attributions").query.sql_with_params()
+        except EmptyResultSet:
+            return {}
+        where = "split_part(a, ':', 1) = %s" + (" AND split_part(a, ':', 2) = ANY(%s)" if keys is not None else "")
+        sql = (f"SELECT split_part(a, ':', 2), split_part(a, ':', 3), count(*) FROM ({inner}) f, unnest(f.attributions) a "
+               f"WHERE {where} GROUP BY 1, 2")
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, (*params, ATTRIBUTION_PREFIX[kind], *([keys] if keys is not None else [])))
+            found = cursor.fetchall()
+    result: dict[str, dict[str, int]] = {}
+    for key, status, n in found:
+        result.setdefault(key, {})[status] = n
+    return result

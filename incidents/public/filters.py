@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .. import choices
-from ..evidence import EvidenceLevel
+from ..evidence import ClaimStatus, EvidenceLevel
 from ..models import Organization, Partner, PublicRecord, System
 from ..text import lookup_keys
 from .counts import tag
@@ -151,6 +151,9 @@ def ranked_tiers(queryset, query):
     return titled, rest
 
 
+# The filters that attribute a case to someone or something: the ``attribution`` qualifier applies to them.
+ATTRIBUTING = ("system", "vendor", "operator", "technology")
+
 # Filters whose single value is a kept-counts scope of the same name (PublicCount); system,
 # operator and vendor are too, once their names resolve to one id.
 KEPT_SCOPES = {"outcome", "country", "error_type", "identification_mode", "evidence", "year", "has_minor"}
@@ -170,6 +173,10 @@ class IncidentFilter(django_filters.FilterSet):
     contributing_factor = ValuesFilter(method="by_factor", choices=choices.ContributingFactor.choices, label=_("Contributing factor"))
     outcome = ValuesFilter(method="by_outcome", choices=choices.OutcomeType.choices, label=_("Outcome"))
     technology = ValuesFilter(method="by_technology", choices=choices.Technology.choices, label=_("Technology"))
+    attribution = ValuesFilter(method="by_attribution", choices=ClaimStatus.choices, label=_("How well the attribution is established"),
+                               help_text="Status of the claims behind the system, vendor, operator and technology filters: confirmed, reported, "
+                                         "alleged, disputed, denied (several: any of them). Without it those filters match every status but "
+                                         "denied. Alone: incidents with any attribution of these statuses.")
     evidence = ValuesFilter(method="by_evidence", choices=EvidenceLevel.choices, label=_("Evidence"),
                             help_text="Evidence level derived from the sources: official_record, reported or testimony_only.")
     reported_by = ValuesFilter(method="by_partner", label=_("Reported by"),
@@ -261,17 +268,46 @@ class IncidentFilter(django_filters.FilterSet):
     def _tagged(qs, kind, values):
         return qs.filter(tags__overlap=[tag(kind, v) for v in values])
 
+    @property
+    def attribution(self) -> list[str]:
+        """The statuses asked for with ``attribution``, or [] (every status but denied)."""
+        return (self.form.cleaned_data.get("attribution") or []) if self.form.is_valid() else []
+
+    def _attributed(self, qs, kind, values):
+        """An attributing filter: the attribution with any of the asked statuses ("s:12:confirmed"),
+        or, without ``attribution``, one that is not denied (the plain tag, "s:12")."""
+        if not self.attribution:
+            return self._tagged(qs, kind, values)
+        return qs.filter(tags__overlap=[f"{tag(kind, v)}:{status}" for v in values for status in self.attribution])
+
     def by_system(self, qs, name, values):
-        return self._tagged(qs, "system", self._named("system", System, values))
+        return self._attributed(qs, "system", self._named("system", System, values))
 
     def by_operator(self, qs, name, values):
-        return self._tagged(qs, "operator", self._named("operator", Organization, values))
+        return self._attributed(qs, "operator", self._named("operator", Organization, values))
 
     def by_vendor(self, qs, name, values):
-        return self._tagged(qs, "vendor", self._named("vendor", Organization, values))
+        return self._attributed(qs, "vendor", self._named("vendor", Organization, values))
 
     def by_technology(self, qs, name, values):
-        return self._tagged(qs, "technology", values)
+        return self._attributed(qs, "technology", values)
+
+    def by_attribution(self, qs, name, values):
+        """Alone, any attribution of these statuses; beside an attributing filter, that filter applies it."""
+        if any(self.form.cleaned_data.get(f) for f in ATTRIBUTING):
+            return qs
+        return qs.filter(tags__overlap=[f"a:{status}" for status in values])
+
+    @property
+    def attributing(self) -> dict[str, list]:
+        """{kind: ids or codes} of the attributing filters given (after ``qs`` resolved names)."""
+        if not self.form.is_valid():
+            return {}
+        self.qs
+        given = {kind: self._resolved.get(kind) for kind in ("system", "vendor", "operator") if self.form.cleaned_data.get(kind)}
+        if self.form.cleaned_data.get("technology"):
+            given["technology"] = self.form.cleaned_data["technology"]
+        return given
 
     def by_field(self, qs, name, values):
         if name == "region":

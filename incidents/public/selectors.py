@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, SourceType, Status
 from ..countries import country_name
-from ..evidence import EvidenceLevel
+from ..evidence import ClaimStatus, EvidenceLevel
 from ..models import (
     Deployment,
     Incident,
@@ -36,7 +36,7 @@ from ..models import (
     Source,
     System,
 )
-from .counts import COUNTED, DIMENSIONS, grouped_counts, kept_counts, tag
+from .counts import COUNTED, DIMENSIONS, attribution_counts, grouped_counts, kept_counts, tag
 from .format import public_record
 
 
@@ -209,6 +209,41 @@ def facet_counts(facts, groups, scope=None, *, search=False) -> tuple[int, dict[
             rows = sorted(((k, label(k), n) for k, n in counts.items()), key=lambda r: (-r[2], r[0]))
         result[group] = rows
     return total, result
+
+
+def ordered_split(counts: dict[str, int]) -> dict[str, int]:
+    """A split by claim status in the order of the statuses (confirmed first), without zeros."""
+    return {status.value: counts[status.value] for status in ClaimStatus if counts.get(status.value)}
+
+
+def attribution_splits(facts, attributing: dict[str, list], scope=None) -> dict[str, dict[str, dict[str, int]]]:
+    """{kind: {slug or code: {status: count}}} for the attributing filters of a list (``IncidentFilter.attributing``):
+    how many of ``facts`` attribute each filtered system, vendor, operator or technology with
+    each status. One counting query per kind, plus one naming query for named ones."""
+    result = {}
+    for kind, keys in attributing.items():
+        counts = attribution_counts(facts, kind, keys, scope)
+        if kind == "technology":
+            result[kind] = {key: ordered_split(counts.get(key, {})) for key in keys}
+            continue
+        model = System if kind == "system" else Organization
+        slugs = dict(model.objects.filter(pk__in=keys).values_list("pk", "slug"))
+        result[kind] = {slugs[pk]: ordered_split(counts.get(str(pk), {})) for pk in keys if pk in slugs}
+    return result
+
+
+def splits_by_slug(facts, kind: str, scope=None) -> dict[str, dict[str, int]]:
+    """{slug: {status: count}} for every system, vendor or operator of ``facts`` (a statistics grouping)."""
+    counts = attribution_counts(facts, kind, None, scope)
+    model = System if kind == "system" else Organization
+    slugs = dict(model.objects.filter(pk__in=[int(k) for k in counts]).values_list("pk", "slug"))
+    return {slugs[int(k)]: ordered_split(split) for k, split in counts.items() if int(k) in slugs}
+
+
+def split_of(kind: str, key) -> dict[str, int]:
+    """The split by status of one system's, vendor's, operator's or technology's public cases, denied
+    attributions included (read from the kept counts: one query)."""
+    return ordered_split(attribution_counts(None, kind, [key], ("", "")).get(str(key), {}))
 
 
 STAT_GROUPS = tuple(COUNTED)  # every counted dimension (public.counts.DIMENSIONS)

@@ -269,7 +269,12 @@ def test_jsonl_export_streams_public_records(client, world):
     assert response.streaming
     records = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
     assert {r["public_id"] for r in records} == {world["a"].public_id, world["c"].public_id}
-    assert all(r["schema"] == "wir-incident/1" for r in records)
+    assert all(r["schema"] == "wir-incident/2" and "claims" in r for r in records)
+    # Version 1 of the format is still served, without the claims.
+    response = client.get("/api/v1/incidents/export.jsonl?outcome=detained&record_format=1")
+    old = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert [r["public_id"] for r in old] == [r["public_id"] for r in records]
+    assert all(r["schema"] == "wir-incident/1" and "claims" not in r and "status" not in r["outcomes"][0] for r in old)
 
 
 def test_conditional_get_answers_304(client, world):

@@ -157,7 +157,10 @@ SEMANTIC_RULES = ("does not exist: there are", "This field may not be blank.", "
                   "The period ends before it starts.", "The end date is before the start date.",  # a figure's period, a deployment's dates
                   "A percentage is at most 100.", "No deployment ",  # a unit-dependent bound; an id that must exist
                   "Only a personal testimony can be sent without one",  # a link is optional for one source type only
-                  "The record is written in this language already", "has no translation into")  # a translation's language
+                  "The record is written in this language already", "has no translation into",  # a translation's language
+                  # a claim names one of the record's own attributions, and a source stands on one side of it
+                  "Name what the claim is about", "is not one of the record's", "Use a technology code", "This claim is already given above",
+                  "A source cannot both support and contradict", "The record does not say whether", "Give a whole number of days")
 
 
 def _only_semantic_rules(response) -> bool:
