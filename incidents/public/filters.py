@@ -269,16 +269,16 @@ class IncidentFilter(django_filters.FilterSet):
         return qs.filter(tags__overlap=[tag(kind, v) for v in values])
 
     @property
-    def attribution(self) -> list[str]:
+    def statuses(self) -> list[str]:
         """The statuses asked for with ``attribution``, or [] (every status but denied)."""
         return (self.form.cleaned_data.get("attribution") or []) if self.form.is_valid() else []
 
     def _attributed(self, qs, kind, values):
         """An attributing filter: the attribution with any of the asked statuses ("s:12:confirmed"),
         or, without ``attribution``, one that is not denied (the plain tag, "s:12")."""
-        if not self.attribution:
+        if not self.statuses:
             return self._tagged(qs, kind, values)
-        return qs.filter(tags__overlap=[f"{tag(kind, v)}:{status}" for v in values for status in self.attribution])
+        return qs.filter(tags__overlap=[f"{tag(kind, v)}:{status}" for v in values for status in self.statuses])
 
     def by_system(self, qs, name, values):
         return self._attributed(qs, "system", self._named("system", System, values))
