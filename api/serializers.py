@@ -12,10 +12,11 @@ from incidents import choices
 from incidents.domain.submissions import (
     SubmissionSerializer,  # noqa: F401 - re-exported for the schema
 )
-from incidents.evidence import ClaimAbout, ClaimStatus, EvidenceLevel
+from incidents.evidence import ClaimStatus, EvidenceLevel
 from incidents.public.format import as_v1
 from incidents.public.selectors import record_of
 
+from .claim_serializers import SPLIT_HELP, STATUS_HELP, OutcomeValue, PublicClaim, Split
 from .deployment_serializers import DeploymentRecord
 from .partner_serializers import BulkItemResult, BulkResult, PartnerSubmission, PartnerSubmissions  # noqa: F401 - one namespace for views
 from .refs import OrganizationRef, Ref, SystemRef
@@ -44,16 +45,6 @@ class PublicSource(serializers.Serializer):
     preservation = SourcePreservation(allow_null=True, help_text="The registry's preserved copy; null until the worker has fetched the source.")
 
 
-STATUS_HELP = ("confirmed: an official record, court record or the operator's own statement says so; reported: independent "
-               "reporting says so; alleged: only a party's claim; disputed: sources contradict each other; denied: the operator or vendor denies it.")
-
-
-class OutcomeValue(serializers.Serializer):
-    field = serializers.ChoiceField(choices=["days", "amount", "date"])
-    value = serializers.CharField()
-    sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions in the record's sources.")
-
-
 class PublicOutcome(serializers.Serializer):
     type = serializers.ChoiceField(choices=choices.OutcomeType.choices)
     date = serializers.CharField(allow_null=True)
@@ -68,15 +59,6 @@ class PublicOutcome(serializers.Serializer):
     contradicted_by = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Positions of the sources that say otherwise.")
     values = OutcomeValue(many=True, required=False, help_text=(
         "Where sources differ on the days, amount or date: each value with its sources. The outcome's own field holds the lowest number or the earliest date."))
-
-
-class PublicClaim(serializers.Serializer):
-    about = serializers.ChoiceField(choices=ClaimAbout.choices)
-    value = serializers.JSONField(help_text="The slug of the system, vendor or operator; the technology code; true or false for sole_basis and human_review.")
-    status = serializers.ChoiceField(choices=ClaimStatus.choices, help_text=STATUS_HELP)
-    stated = serializers.BooleanField(help_text="The status was set by a moderator, not derived from the sources.")
-    sources = serializers.ListField(child=serializers.IntegerField(), help_text="Positions of the sources that support it.")
-    contradicted_by = serializers.ListField(child=serializers.IntegerField(), help_text="Positions of the sources that say otherwise.")
 
 
 class PublicAffected(serializers.Serializer):
@@ -164,16 +146,6 @@ class IncidentRecord(serializers.Serializer):
         return data
 
 
-class Split(serializers.DictField):
-    """Counts of incidents by claim status: {"confirmed": 7, "reported": 3, ...}, strongest first, no zeros."""
-
-    child = serializers.IntegerField()
-
-
-SPLIT_HELP = ("How well the attribution is established in these incidents: counts by claim status (confirmed, reported, "
-              "alleged, disputed, denied).")
-
-
 class IncidentPage(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of incidents matching the filters.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
@@ -219,7 +191,7 @@ class CountRow(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
-    attribution = Split(required=False, help_text="For systems, operators and vendors: " + SPLIT_HELP)
+    attribution = Split(required=False, help_text="With split=attribution, for systems, operators and vendors: " + SPLIT_HELP)
 
 
 class SystemSummary(serializers.Serializer):

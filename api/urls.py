@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from incidents.public.cache import cached_public
 
-from . import deployment_views, docs, notice_views, partner_views, translation_views, views
+from . import catalogue_views, deployment_views, docs, notice_views, partner_views, translation_views, views
 from . import moderation_views as mod
 
 moderation = SimpleRouter()
@@ -22,13 +22,13 @@ v1 = [
     re_path(rf"^incidents/{PUBLIC_ID}/$", cached_public(views.IncidentDetail.as_view()), name="incident-detail"),
     re_path(rf"^incidents/{PUBLIC_ID}/history/$", cached_public(views.IncidentHistory.as_view()), name="incident-history"),
     re_path(rf"^incidents/{PUBLIC_ID}/translations/$", cached_public(translation_views.IncidentTranslations.as_view()), name="incident-translations"),
-    path("systems/", cached_public(views.SystemList.as_view()), name="system-list"),
-    path("systems/<slug:slug>/", cached_public(views.SystemDetail.as_view()), name="system-detail"),
-    path("systems/<slug:slug>/incidents/", cached_public(views.SystemIncidents.as_view()), name="system-incidents"),
-    path("organizations/", cached_public(views.OrganizationList.as_view()), name="organization-list"),
-    path("organizations/<slug:slug>/", cached_public(views.OrganizationDetail.as_view()), name="organization-detail"),
-    path("organizations/<slug:slug>/incidents/", cached_public(views.OrganizationIncidents.as_view()), name="organization-incidents"),
-    path("stats/", cached_public(views.Stats.as_view()), name="stats"),
+    path("systems/", cached_public(catalogue_views.SystemList.as_view()), name="system-list"),
+    path("systems/<slug:slug>/", cached_public(catalogue_views.SystemDetail.as_view()), name="system-detail"),
+    path("systems/<slug:slug>/incidents/", cached_public(catalogue_views.SystemIncidents.as_view()), name="system-incidents"),
+    path("organizations/", cached_public(catalogue_views.OrganizationList.as_view()), name="organization-list"),
+    path("organizations/<slug:slug>/", cached_public(catalogue_views.OrganizationDetail.as_view()), name="organization-detail"),
+    path("organizations/<slug:slug>/incidents/", cached_public(catalogue_views.OrganizationIncidents.as_view()), name="organization-incidents"),
+    path("stats/", cached_public(catalogue_views.Stats.as_view()), name="stats"),
     path("schema/incident.json", cached_public(views.RecordSchema.as_view()), name="record-schema"),
     path("schema/deployment.json", deployment_views.DeploymentSchema.as_view(), name="deployment-schema"),
     path("deployments/", deployment_views.DeploymentList.as_view(), name="deployment-list"),

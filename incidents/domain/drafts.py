@@ -4,155 +4,29 @@ submission form, corrections and imports.
 DRF serializers are used here as a validation library; they hold no persistence.
 """
 
-import datetime
-import re
-from decimal import Decimal, InvalidOperation
-
-import pycountry
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import choices
-from ..evidence import ClaimAbout, ClaimStatus
+from ..evidence import ClaimStatus
 from ..models import Deployment
-
-MAX_JSON_DEPTH = 20  # a draft is four levels deep; nothing honest needs twenty
-MAX_SOURCES = 25
-MAX_OUTCOMES = 30
-MAX_NAMES = 10
-MAX_CLAIMS = 40
-
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def within_depth(value, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether a parsed JSON value nests at most ``limit`` lists and objects deep (checked
-    without recursion, so an abusive value cannot exhaust the stack)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > limit:
-                return False
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return True
-
-
-def parse_json_object(text: str, field: str) -> dict:
-    """Parse a JSON object typed into a form, refusing one nested too deep; raise ValidationError naming ``field``."""
-    import json
-
-    try:
-        value = json.loads(text or "{}")
-    except (ValueError, RecursionError):
-        raise serializers.ValidationError({field: [_("The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}.")]}) from None
-    if not isinstance(value, dict):
-        raise serializers.ValidationError({field: [_("The changes must be a JSON object, e.g. {\"city\": \"Detroit\"}.")]})
-    if not within_depth(value):
-        raise serializers.ValidationError({field: [_("The JSON is nested more than {depth} levels deep.").format(depth=MAX_JSON_DEPTH)]})
-    return value
-
-
-def parse_partial_date(value) -> tuple[datetime.date, str]:
-    """Return (date, precision) for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise on impossible or future dates."""
-    if isinstance(value, datetime.date):
-        result, precision = value, choices.DatePrecision.DAY
-    else:
-        match = PARTIAL_DATE.match(str(value).strip())
-        if not match:
-            raise serializers.ValidationError(_("Use YYYY-MM-DD, YYYY-MM or YYYY."))
-        year, month, day = match.groups()
-        precision = choices.DatePrecision.DAY if day else choices.DatePrecision.MONTH if month else choices.DatePrecision.YEAR
-        try:
-            result = datetime.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise serializers.ValidationError(_("{value} is not a real date.").format(value=value)) from None
-    if result.year < 1900:
-        raise serializers.ValidationError(_("Dates before 1900 are not accepted."))
-    if result > timezone.now().date():
-        raise serializers.ValidationError(_("The date is in the future."))
-    return result, precision
-
-
-@extend_schema_field({"type": "string", "pattern": r"^(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$", "example": "2025-06",
-                     "description": "YYYY, YYYY-MM or YYYY-MM-DD: a real date from 1900 to today."})
-class PartialDateField(serializers.Field):
-    """A date that may be only a year or a month, as sources often give it."""
-
-    default_error_messages = {"invalid": gettext_lazy("Use YYYY-MM-DD, YYYY-MM or YYYY.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, (str, datetime.date)):
-            self.fail("invalid")
-        return parse_partial_date(data)
-
-    def to_representation(self, value):
-        return value.isoformat() if value else None
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """JSON true or false only: DRF's own also takes 0, 1, "yes" or "on", which the schema
-    (a boolean) does not allow, so a client could send what the documentation says is wrong."""
-
-    default_error_messages = {"invalid": gettext_lazy("Use true or false.")}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid")
-
-
-def _not_text(fields, data) -> dict:
-    """Fields given a number (or anything but a string) where the schema says text: DRF would
-    turn 0 into "0"; the schema, and so every client generated from it, says a string."""
-    wrong = {}
-    for name, value in data.items():
-        field = fields[name]
-        if isinstance(field, serializers.CharField) and value is not None and not isinstance(value, str):
-            wrong[name] = ["Give text (a JSON string)."]
-        elif isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField) and isinstance(value, list):
-            if any(not isinstance(item, str) for item in value):
-                wrong[name] = ["Give a list of texts (JSON strings)."]
-    return wrong
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuse fields the schema does not know, rather than silently dropping them."""
-
-    def get_fields(self):
-        # A null text is read as empty (below), so the schema says such texts may be null.
-        fields = super().get_fields()
-        for field in fields.values():
-            if getattr(field, "allow_blank", False):
-                field.allow_null = True
-        return fields
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, dict):
-            unknown = {name: ["Unknown field."] for name in sorted(set(data) - set(self.fields))}
-            # Exports write null for an empty text; read it back as empty.
-            data = {k: "" if v is None and getattr(self.fields[k], "allow_blank", False) else v for k, v in data.items() if k in self.fields}
-            unknown.update(_not_text(self.fields, data))
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            # Report unknown fields together with every other failing field.
-            raise serializers.ValidationError({**unknown, **exc.detail} if isinstance(exc.detail, dict) else exc.detail) from None
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
-
-
-def country_code(value: str) -> str:
-    """An assigned ISO 3166-1 alpha-2 code, upper-cased; a ValidationError otherwise (incidents, deployments)."""
-    code = value.upper()
-    if not pycountry.countries.get(alpha_2=code):
-        raise serializers.ValidationError(_("{value} is not an ISO 3166-1 alpha-2 country code.").format(value=repr(value)))
-    return code
+from .claim_drafts import STATUS_HELP, ClaimDraft, ValueDraft, _positions, check_positions, lowest_values  # noqa: F401
+from .draft_fields import (  # noqa: F401  (the names other modules use through ``drafts``)
+    MAX_CLAIMS,
+    MAX_JSON_DEPTH,
+    MAX_NAMES,
+    MAX_OUTCOMES,
+    MAX_SOURCES,
+    PARTIAL_DATE,
+    PartialDateField,
+    StrictBooleanField,
+    StrictSerializer,
+    country_code,
+    parse_json_object,
+    parse_partial_date,
+    within_depth,
+)
 
 
 class SourceDraft(StrictSerializer):
@@ -173,67 +47,6 @@ class SourceDraft(StrictSerializer):
         attrs["url"] = attrs.get("url") or ""
         if not attrs["url"] and attrs.get("source_type", choices.SourceType.NEWS) != choices.SourceType.PERSONAL_TESTIMONY:
             raise serializers.ValidationError({"url": [_("Give the link to this source. Only a personal testimony can be sent without one.")]})
-        return attrs
-
-
-def _positions(help_text: str):
-    return serializers.ListField(child=serializers.IntegerField(min_value=0), max_length=MAX_SOURCES, required=False, default=list,
-                                 help_text=help_text)
-
-
-STATUS_HELP = ("Set by a moderator (a submitter may propose it): confirmed, reported, alleged, disputed or denied. "
-               "Leave it out to derive it from the sources that support and contradict the claim.")
-
-
-class ValueDraft(StrictSerializer):
-    """A value one or more sources give for an outcome's days, amount or date, where sources differ."""
-
-    field = serializers.ChoiceField(choices=["days", "amount", "date"])
-    value = serializers.CharField(max_length=40, help_text="A whole number of days, an amount such as 300000.00, or a date (YYYY, YYYY-MM, YYYY-MM-DD).")
-    sources = serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=1, max_length=MAX_SOURCES,
-                                    help_text="Positions in the incident's sources list of the sources giving this value.")
-
-    def validate(self, attrs):
-        value = attrs["value"].strip()
-        try:
-            if attrs["field"] == "days":
-                attrs["value"] = str(int(value)) if value.isdigit() and int(value) <= 36500 else None
-            elif attrs["field"] == "amount":
-                attrs["value"] = f"{Decimal(value):.2f}" if re.fullmatch(r"\d{1,12}(\.\d{1,2})?", value) else None
-            else:
-                parse_partial_date(value)
-                attrs["value"] = value
-        except (ValueError, serializers.ValidationError, InvalidOperation):
-            attrs["value"] = None
-        if attrs["value"] is None:
-            raise serializers.ValidationError({"value": [_("Give a whole number of days, an amount such as 300000.00, or a date such as 2020-01-09.")]})
-        return attrs
-
-
-class ClaimDraft(StrictSerializer):
-    """One part of the record with its own evidence: a technology, system, vendor or operator
-    attributed to the case, or that the match was the sole basis for action, or that a human
-    examiner reviewed it."""
-
-    about = serializers.ChoiceField(choices=ClaimAbout.choices)
-    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
-                                    help_text="The system, vendor or operator (slug, name or alias, one of the record's) or the technology code; "
-                                              "nothing for sole_basis and human_review.")
-    sources = _positions("Positions in the incident's sources list of the sources that say so.")
-    contradicted_by = _positions("Positions of the sources that say otherwise (a denial: the operator's or vendor's response).")
-    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, allow_blank=True, default="", help_text=STATUS_HELP)
-
-    def validate(self, attrs):
-        attrs["subject"] = attrs["subject"].strip()
-        about = attrs["about"]
-        if about in (ClaimAbout.SOLE_BASIS, ClaimAbout.HUMAN_REVIEW):
-            attrs["subject"] = ""
-        elif not attrs["subject"]:
-            raise serializers.ValidationError({"subject": [_("Name what the claim is about: one of the record's systems, vendors or operators, or a technology.")]})
-        elif about == ClaimAbout.TECHNOLOGY and attrs["subject"] not in choices.Technology.values:
-            raise serializers.ValidationError({"subject": [_("Use a technology code: {codes}.").format(codes=", ".join(choices.Technology.values))]})
-        if set(attrs["sources"]) & set(attrs["contradicted_by"]):
-            raise serializers.ValidationError({"contradicted_by": [_("A source cannot both support and contradict the same claim.")]})
         return attrs
 
 
@@ -341,42 +154,6 @@ class IncidentDraft(StrictSerializer):
             raise serializers.ValidationError({"claims": [{"subject": [_("This claim is already given above.")]} if i in duplicates else {}
                                                           for i in range(len(claims))]})
         return attrs
-
-
-def check_positions(parts: dict, count: int) -> None:
-    """Refuse a reference to a source position beyond the record's ``count`` sources, naming it."""
-
-    def bad(positions):
-        return [_("Source {n} does not exist: there are {count} sources, numbered from 0.").format(n=n, count=count)
-                for n in positions if n >= count]
-
-    errors = {}
-    for name, rows in parts.items():
-        rows_errors = []
-        for row in rows:
-            found = {key: bad(row.get(key) or []) for key in ("sources", "contradicted_by")}
-            found["values"] = [{"sources": bad(v["sources"])} if bad(v["sources"]) else {} for v in row.get("values") or []]
-            rows_errors.append({k: v for k, v in found.items() if v and any(v)})
-        if any(rows_errors):
-            errors[name] = rows_errors
-    if errors:
-        raise serializers.ValidationError(errors)
-
-
-def lowest_values(outcome: dict) -> dict:
-    """Where sources differ, the outcome counts the lowest days and amount and the earliest
-    date (the documented rule of the statistics, docs on the methods page)."""
-    given = {}
-    for row in outcome.get("values") or []:
-        given.setdefault(row["field"], []).append(row["value"])
-    if "days" in given:
-        outcome["days"] = min(int(v) for v in given["days"])
-    if "amount" in given:
-        outcome["amount"] = min(Decimal(v) for v in given["amount"])
-    if "date" in given:
-        earliest = min(given["date"], key=lambda v: parse_partial_date(v)[0])
-        outcome["date"] = parse_partial_date(earliest)
-    return outcome
 
 
 class CorrectionDraft(IncidentDraft):

@@ -32,8 +32,8 @@ def stated_claims(claims: list, sources) -> list:
     own = [i for i, s in enumerate(sources or []) if isinstance(s, dict) and s.get("source_type") != "official_response"]
     kept = []
     for claim in claims:
-        if not isinstance(claim, dict):
-            kept.append(claim)  # the draft's validation names it
+        if not isinstance(claim, dict) or "value" not in claim:
+            kept.append(claim)  # a draft's claim ("subject"), or something the draft's validation names
             continue
         if not claim.get("stated") and not claim.get("contradicted_by") and claim.get("sources") == own:
             continue

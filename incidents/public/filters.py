@@ -252,15 +252,16 @@ class IncidentFilter(django_filters.FilterSet):
     def _resolved(self) -> dict:
         return self.__dict__.setdefault("_resolved_ids", {})
 
-    def _named(self, name, model, values):
-        ids = self._ids(model, values)
-        self._resolved[name] = ids
-        return ids
+    @property
+    def slugs(self) -> dict:
+        """{kind: {id: slug}} of the systems and organisations the filters named."""
+        return self.__dict__.setdefault("_slugs", {})
 
-    @staticmethod
-    def _ids(model, values):
+    def _named(self, name, model, values):
         keys = sorted({key for value in values for key in lookup_keys(value)})
-        return list(model.objects.filter(lookup_keys__overlap=keys).values_list("id", flat=True)) if keys else []
+        found = dict(model.objects.filter(lookup_keys__overlap=keys).values_list("id", "slug")) if keys else {}
+        self._resolved[name], self.slugs[name] = list(found), found
+        return list(found)
 
     # Every filter but region, dates and search is a test on the tags (PublicRecord.tags):
     # one GIN index intersects them all.

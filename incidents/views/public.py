@@ -21,12 +21,12 @@ from ..choices import (
 )
 from ..countries import country_name
 from ..domain import translations
-from ..evidence import OFFICIAL, REPORTED, TESTIMONY, EvidenceLevel
+from ..evidence import OFFICIAL, REPORTED, TESTIMONY, ClaimStatus, EvidenceLevel
 from ..public import citations, deployments, selectors
 from ..public.counts import tag
 from ..public.filters import IncidentFilter
 from ..public.pagination import PageError, paginate
-from . import charts
+from . import charts, claim_rows
 
 PAGE_SIZE = 25
 # Facets shown beside the list: (query parameter, selectors.counts_by group, heading).
@@ -72,17 +72,58 @@ def query_string(params, **changes) -> str:
     return urlencode(items)
 
 
-def _page(request, queryset, search=None):
-    """One keyset page of cards, with the link to the next."""
+def _page(request, queryset, search=None, extra=None, rows_out=None):
+    """One keyset page of cards, with the link to the next; the page's rows (with the columns in
+    ``extra``) are appended to ``rows_out`` when given."""
     try:
-        rows, cursor, _total = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column()}, default_size=PAGE_SIZE)
+        rows, cursor, _total = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column(), **(extra or {})},
+                                        default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"
+    if rows_out is not None:
+        rows_out.extend(rows)
     next_url = None
     if cursor:
         params = [(k, v) for k, values in request.GET.lists() for v in values if k != "cursor"] + [("cursor", cursor)]
         next_url = f"{request.path}?{urlencode(params)}"
     return [card(r) for r in selectors.summaries(rows)], next_url, None
+
+
+def attribution_facet(request, splits: dict) -> dict:
+    """The "how well established" facet: each claim status, with how many listed cases attribute
+    the filtered system, vendor, operator or technology with it (when one is filtered)."""
+    totals: dict[str, int] = {}
+    for by_key in splits.values():
+        for split in by_key.values():
+            for status, n in split.items():
+                totals[status] = totals.get(status, 0) + n
+    chosen = request.GET.getlist("attribution")
+    values = []
+    for status in ClaimStatus:
+        active = status.value in chosen
+        others = [v for v in chosen if v != status.value]
+        link = query_string(request.GET, attribution=others if active else others + [status.value])
+        values.append({"key": status.value, "label": status.label, "count": totals.get(status.value, "") if splits else "",
+                       "active": active, "url": f"?{link}"})
+    return {"param": "attribution", "heading": _("How well the attribution is established"), "values": values, "open": bool(chosen or splits)}
+
+
+def split_parts(split: dict) -> dict:
+    """One split ({status: count}) for a page: the counted cases by status, and the denied apart
+    (their cases are not counted: the operator or vendor denies the attribution)."""
+    return {"total": sum(n for s, n in split.items() if s != ClaimStatus.DENIED), "denied": split.get(ClaimStatus.DENIED.value, 0),
+            "parts": [{"status": s, "label": ClaimStatus(s).label, "count": n} for s, n in split.items() if s != ClaimStatus.DENIED]}
+
+
+def split_lines(splits: dict, names: dict) -> list[dict]:
+    """For each filtered system, vendor, operator or technology: its name and its cases by status."""
+    lines = []
+    for kind, by_key in splits.items():
+        for key, split in by_key.items():
+            name = names.get((kind, key)) or (Technology(key).label if kind == "technology" and key in Technology.values else key)
+            lines.append({"name": name, "total": sum(split.values()),
+                          "parts": [{"status": s, "label": ClaimStatus(s).label, "count": n} for s, n in split.items()]})
+    return lines
 
 
 @require_safe
@@ -93,7 +134,8 @@ def home(request):
     by_system = counts["system"]
     return render(request, "incidents/home.html", {
         "latest": latest, "total": total,
-        "systems_chart": charts.Chart(_("Published incidents by system"), by_system, key_label=_("System"), link="/incidents/?system="),
+        "systems_chart": charts.Chart(_("Published incidents by system"), by_system, key_label=_("System"), link="/incidents/?system=",
+                                      splits=selectors.splits_by_slug(facts, "system", ("", ""))),
     })
 
 
@@ -104,7 +146,10 @@ def incident_list(request):
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
         return render(request, "incidents/list.html", {"errors": errors, "form": filterset.form, "rows": [], "facets": []}, status=400)
     queryset = filterset.qs
-    rows, next_url, page_error = _page(request, queryset, search=filterset.search_query)
+    split = selectors.split_column(queryset, filterset.attributing, filterset.scope())
+    page_rows = []
+    rows, next_url, page_error = _page(request, queryset, search=filterset.search_query, extra={"split": split} if split else None,
+                                       rows_out=page_rows)
     if page_error:
         return render(request, "incidents/list.html", {"errors": {"page": [page_error]}, "form": filterset.form, "rows": [], "facets": []}, status=400)
     total, counts = selectors.facet_counts(queryset, [group for _param, group, _heading in FACETS], filterset.scope(), search=filterset.is_search)
@@ -120,6 +165,9 @@ def incident_list(request):
             link = query_string(request.GET, **{param: others if active else (others + [key] if group != "has_minor" else key)})
             values.append({"key": key, "label": label, "count": n, "active": active, "url": f"?{link}"})
         facets.append({"param": param, "heading": heading, "values": values, "open": bool(chosen) or param in ("system", "country")})
+    splits = selectors.attribution_splits(queryset, filterset.attributing, filterset.scope(), filterset.slugs,
+                                          page=page_rows if split else None)
+    facets.insert(3, attribution_facet(request, splits))
     # Chips name what was chosen as the facets do (a system's name, a country's, an outcome's label), not its slug.
     names = {(facet["param"], v["key"]): v["label"] for facet in facets for v in facet["values"]}
     active_filters = [
@@ -130,6 +178,7 @@ def incident_list(request):
     export_query = query_string(request.GET)
     return render(request, "incidents/list.html", {
         "form": filterset.form, "rows": rows, "next_url": next_url, "total": total, "facets": facets,
+        "splits": split_lines(splits, names),
         "active_filters": active_filters, "q": request.GET.get("q", ""),
         "kept": [(k, v) for k, values in request.GET.lists() for v in values if k not in MORE_FILTERS + PAGING and v != ""],
         "more": {name: request.GET.get(name, "") for name in MORE_FILTERS},
@@ -159,7 +208,8 @@ def incident_detail(request, public_id):
     url = request.build_absolute_uri(reverse("incidents:incident", args=[public_id]))
     sources = record["sources"]
     outcomes = sorted(
-        ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]]} for o in record["outcomes"]),
+        ({**o, "label": OutcomeType(o["type"]).label, "source_refs": [(i + 1, sources[i]) for i in o["sources"]],
+          "claim": claim_rows.status_of(o), "differ": claim_rows.differing_values(o)} for o in record["outcomes"]),
         key=lambda o: (o["date"] is None, o["date"] or ""),
     )
     available = translations.for_reader(incident, get_language() or "en")
@@ -168,6 +218,7 @@ def incident_detail(request, public_id):
         "translation": None if original else available, "translated_from": language_name(record.get("language") or "en"),
         "has_translation": original and available is not None,
         "r": record, "country": country_name(record["country"]), "outcomes": outcomes,
+        "claims": claim_rows.claim_rows(record), **claim_rows.attributed(record),
         "evidence": EvidenceLevel(record["evidence_level"]).label,
         "mode": IdentificationMode(record["identification_mode"]).label, "error": ErrorType(record["error_type"]).label,
         "factors": [ContributingFactor(f).label for f in record["contributing_factors"]],
@@ -245,6 +296,7 @@ def system_detail(request, slug):
         "system": system, "technology": Technology(system.technology).label,
         "modes": [IdentificationMode(m).label for m in system.identification_modes if m in IdentificationMode.values],
         "operators": counts["operator"], "rows": rows, "next_url": next_url,
+        "split": split_parts(selectors.split_of("system", system.pk)),
         "year_chart": charts.year_chart(counts["year"]),
         "outcome_chart": charts.Chart(_("Outcomes by type"), counts["outcome"], key_label=_("Outcome"),
                                       link=f"/incidents/?system={system.slug}&outcome="),
@@ -269,6 +321,7 @@ def organization_detail(request, slug):
         "systems_used": selectors.counts_by(selectors.public_facts().filter(tags__contains=[tag("operator", org.pk)]), "system"),
         "systems_made": selectors.public_systems().filter(vendor=org).order_by("name"),
         "rows": rows, "next_url": next_url,
+        "operator_split": split_parts(selectors.split_of("operator", org.pk)), "vendor_split": split_parts(selectors.split_of("vendor", org.pk)),
         "year_chart": charts.year_chart(counts["year"]),
         "outcome_chart": charts.Chart(_("Outcomes by type"), counts["outcome"], key_label=_("Outcome")),
         "deployments": deployments.for_pages(deployments.deployments_of(organization=org)),
@@ -278,14 +331,17 @@ def organization_detail(request, slug):
 
 @require_safe
 def stats(request):
-    total, counts = selectors.facet_counts(selectors.public_facts(), ["year", "system", "operator", "country", "outcome", "error_type",
-                                                                      "identification_mode"], scope=("", ""))
+    facts = selectors.public_facts()
+    total, counts = selectors.facet_counts(facts, ["year", "system", "operator", "country", "outcome", "error_type",
+                                                   "identification_mode"], scope=("", ""))
     return render(request, "incidents/stats.html", {
         "total": total,
         "year_chart": charts.year_chart(counts["year"]),
         "charts": [
-            charts.Chart(_("By system"), counts["system"], key_label=_("System"), link="/incidents/?system="),
-            charts.Chart(_("By operator"), counts["operator"], key_label=_("Operator"), link="/incidents/?operator="),
+            charts.Chart(_("By system"), counts["system"], key_label=_("System"), link="/incidents/?system=",
+                         splits=selectors.splits_by_slug(facts, "system", ("", ""))),
+            charts.Chart(_("By operator"), counts["operator"], key_label=_("Operator"), link="/incidents/?operator=",
+                         splits=selectors.splits_by_slug(facts, "operator", ("", ""))),
             charts.Chart(_("By country"), counts["country"], key_label=_("Country"), link="/incidents/?country="),
             charts.Chart(_("By outcome"), counts["outcome"], key_label=_("Outcome"), link="/incidents/?outcome="),
             charts.Chart(_("By error type"), counts["error_type"], key_label=_("Error type"), link="/incidents/?error_type="),
