@@ -60,7 +60,10 @@ class ClaimDraft(StrictSerializer):
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, allow_blank=True, default="", help_text=STATUS_HELP)
 
     def validate(self, attrs):
-        attrs["subject"] = attrs["subject"].strip()
+        for key in ("sources", "contradicted_by"):
+            attrs.setdefault(key, [])
+        attrs["subject"] = (attrs.get("subject") or "").strip()
+        attrs.setdefault("status", "")
         about = attrs["about"]
         if about in (ClaimAbout.SOLE_BASIS, ClaimAbout.HUMAN_REVIEW):
             attrs["subject"] = ""

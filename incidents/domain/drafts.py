@@ -68,7 +68,7 @@ class OutcomeDraft(StrictSerializer):
     def validate(self, attrs):
         if attrs.get("amount") is not None and not attrs.get("currency"):
             raise serializers.ValidationError({"currency": [_("Give the currency of the amount.")]})
-        if set(attrs["sources"]) & set(attrs.get("contradicted_by") or []):
+        if set(attrs.get("sources") or []) & set(attrs.get("contradicted_by") or []):
             raise serializers.ValidationError({"contradicted_by": [_("A source cannot both support and contradict the same claim.")]})
         return lowest_values(attrs)
 

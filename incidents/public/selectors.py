@@ -233,6 +233,8 @@ def attribution_splits(facts, attributing: dict[str, list], scope=None, slugs=No
                 counts.setdefault(key, {})[status] = n
         else:
             counts = attribution_counts(facts, kind, keys, scope)
+            if scope is not None:  # read from the kept counts: the list leaves the denied out (no qualifier)
+                counts = {k: {s: n for s, n in split.items() if s != ClaimStatus.DENIED} for k, split in counts.items()}
         if kind == "technology":
             result[kind] = {key: ordered_split(counts.get(key, {})) for key in keys}
             continue
@@ -249,8 +251,10 @@ def split_column(facts, attributing: dict[str, list], scope):
         return None
     (kind, keys), = attributing.items()
     if scope is not None and scope[0] == kind and [str(k) for k in keys] == [scope[1]]:
+        # The list leaves the denied attributions out (no qualifier), so its split does too.
         return RawSQL("(SELECT coalesce(json_object_agg(c.scope_key || ':' || c.key, c.n), '{}'::json) FROM incidents_publiccount c "
-                      "WHERE c.scope = %s AND c.scope_key = %s AND c.dimension = 'attribution' AND c.n > 0)", [scope[0], scope[1]])
+                      "WHERE c.scope = %s AND c.scope_key = %s AND c.dimension = 'attribution' AND c.n > 0 AND c.key <> 'denied')",
+                      [scope[0], scope[1]])
     try:
         inner, params = facts.order_by().values("attributions").query.sql_with_params()
     except EmptyResultSet:

@@ -10,10 +10,12 @@ import pytest
 from rest_framework import serializers
 
 from api.serializers import IncidentRecord, IncidentSummary
-from incidents.public.format import public_record, summary_record
-from tests.factories import publish_new
+from incidents.public.format import as_v1, public_record, summary_record
+from tests.factories import SystemFactory, publish_new
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "incidents" / "schemas" / "wir-incident-1.schema.json").read_text())
+SCHEMAS = Path(__file__).resolve().parents[2] / "incidents" / "schemas"
+SCHEMA = json.loads((SCHEMAS / "wir-incident-2.schema.json").read_text())
+SCHEMA_V1 = json.loads((SCHEMAS / "wir-incident-1.schema.json").read_text())
 API_ONLY = {"history_url", "html_url"}  # links the API adds to the record
 
 
@@ -61,8 +63,15 @@ def test_the_api_serializer_declares_exactly_the_record_fields():
 
 @pytest.mark.django_db
 def test_the_python_record_has_exactly_the_declared_fields(moderator):
-    incident = publish_new(moderator, affected={"count": 1, "has_minor": False, "name": "Ada Example"})
-    _same(_schema_shape(SCHEMA), _record_shape(public_record(incident)))
+    system = SystemFactory()
+    incident = publish_new(moderator, affected={"count": 1, "has_minor": False, "name": "Ada Example"}, systems=[system.slug],
+                           outcomes=[{"type": "detained", "days": 5, "sources": [0],
+                                      "values": [{"field": "days", "value": "5", "sources": [0]}]}])
+    record = public_record(incident)
+    assert record["claims"] and record["outcomes"][0]["values"]
+    _same(_schema_shape(SCHEMA), _record_shape(record))
+    # Version 1, still served, is the same record without its claims.
+    _same(_schema_shape(SCHEMA_V1), _record_shape(as_v1(record)), "v1")
 
 
 @pytest.mark.django_db

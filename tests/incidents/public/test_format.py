@@ -50,7 +50,13 @@ def test_every_exported_record_follows_the_schema(moderator):
         # Version 1 is still served: the same record without its claims follows the old schema.
         errors = sorted(v1.iter_errors(as_v1(record)), key=str)
         assert not errors, (record["public_id"], [e.message for e in errors[:3]])
-    assert any(c["status"] == "disputed" for r in records for c in r["claims"]), "the demo has a disputed claim"
+    # The demo keeps what its sources support: a vendor named by one secondary source, and two detention lengths.
+    london = next(r for r in records if "London Bridge" in r["title"])
+    assert [(c["value"], c["status"], c["sources"]) for c in london["claims"] if c["about"] == "vendor"] == [("nec", "reported", [4])]
+    buenos_aires = next(r for r in records if "Buenos Aires" in r["title"])
+    detained = next(o for o in buenos_aires["outcomes"] if o["type"] == "detained")
+    assert detained["values"] == [{"field": "days", "value": "6", "sources": [0, 1]}, {"field": "days", "value": "5", "sources": [2]}]
+    assert detained["days"] == 5  # the statistics count the lower value
 
 
 def test_the_api_serves_the_schema_of_each_version(client):
