@@ -43,12 +43,19 @@ def _deployment(marker):
 
 
 def _marked(marker, evidence=None, **extra):
+    """Every text carries the marker; an operator's response (its own source) denies face recognition
+    and, where the record names systems, each of them: claims no public count or filter may see."""
     evidence = evidence or marker
+    claims = [{"about": "technology", "subject": "face", "contradicted_by": [1]}]
+    claims += [{"about": "system", "subject": name, "contradicted_by": [1]} for name in extra.get("systems", []) if name != PROPOSED]
     return dict(
         title=f"Case {marker}", narrative=f"Narrative {marker}.", region=f"Region{marker}", city=f"City{marker}",
-        sources=[{"url": f"https://example.org/{evidence}", "title": f"Source {evidence}", "publisher": f"Pub {evidence}", "source_type": "news"}],
-        outcomes=[{"type": "arrested", "detail": f"Detail {evidence}", "sources": [0]}],
-        submitter={"role": "affected_person", "contact_email": CONTACT}, **extra,
+        sources=[{"url": f"https://example.org/{evidence}", "title": f"Source {evidence}", "publisher": f"Pub {evidence}", "source_type": "news"},
+                 {"url": f"https://example.org/{evidence}-response", "title": f"Response {evidence}", "publisher": f"Pub {evidence}",
+                  "source_type": "official_response"}],
+        outcomes=[{"type": "arrested", "detail": f"Detail {evidence}", "sources": [0], "contradicted_by": [1],
+                   "values": [{"field": "date", "value": "2020", "sources": [0]}, {"field": "date", "value": "2021", "sources": [1]}]}],
+        claims=claims, submitter={"role": "affected_person", "contact_email": CONTACT}, **extra,
     )
 
 
@@ -104,6 +111,7 @@ def public_api_urls(world):
         "", "?q=Zyxsubmittedmarker", "?q=zyx", "?q=Narrative", "?system=public-face-search", f"?system={PROPOSED}",
         f"?operator={PROPOSED_OPERATOR}", "?country=US", "?region=RegionZyxinreviewmarker", "?outcome=arrested",
         "?has_minor=true", "?has_minor=false", "?year=2023", "?ordering=oldest", "?page_size=1",
+        "?attribution=denied", "?system=public-face-search&attribution=denied", "?technology=face&attribution=denied,disputed",
     ]
     urls = []
     for query in filters:
@@ -111,6 +119,7 @@ def public_api_urls(world):
                  f"{base}/stats/{query}", f"{base}/systems/public-face-search/incidents/{query}",
                  f"{base}/organizations/public-police/incidents/{query}"]
     urls += [f"{base}/stats/?group_by={g}" for g in ("system", "operator", "country", "year", "error_type", "outcome")]
+    urls += [f"{base}/stats/?group_by=system&group_by=operator&split=attribution", f"{base}/stats/?country=US&group_by=system&split=attribution"]
     urls += [
         f"{base}/incidents/{public_id}/", f"{base}/incidents/{public_id}/history/",
         f"{base}/incidents/{world['withdrawn'].public_id}/", f"{base}/incidents/{world['withdrawn'].public_id}/history/",
@@ -160,6 +169,19 @@ def test_filters_aimed_at_private_records_find_nothing(world, query):
     assert client.get(f"/api/v1/stats/?{query}").json()["total"] == 0
     assert _body(client.get(f"/api/v1/incidents/export.jsonl?{query}")) == ""
     assert len(_body(client.get(f"/api/v1/incidents/export.csv?{query}")).strip().splitlines()) == 1
+
+
+def test_unpublished_claims_count_nowhere(world):
+    """Only unpublished records deny the public system and face recognition: no filter, split or
+    statistic may count them (a withdrawn record's denial included)."""
+    client = APIClient()
+    for query in ("attribution=denied", "system=public-face-search&attribution=denied", "technology=face&attribution=denied",
+                  "attribution=disputed"):
+        assert client.get(f"/api/v1/incidents/?{query}").json()["count"] == 0, query
+        assert client.get(f"/api/v1/stats/?{query}").json()["total"] == 0, query
+    assert "denied" not in client.get("/api/v1/systems/public-face-search/").json()["attribution"]
+    rows = client.get("/api/v1/stats/?group_by=system&split=attribution").json()["groups"]["system"]
+    assert all("denied" not in row["attribution"] for row in rows)
 
 
 def test_the_leak_test_would_notice_a_leak(world):

@@ -43,6 +43,7 @@ from incidents.models import Deployment, Incident
 from tests.factories import make_moderator
 from tests.incidents.public.test_counts import _facts_equal_records, _kept_equal_counted
 from tests.incidents.public.test_record_sql import _stored_equals_computed
+from tests.incidents.test_claims import _splits_equal_counting_claims
 
 SEQUENCES = int(os.environ.get("PROMISE_SEQUENCES", "200"))
 SHARED_URLS = ["https://news.example.org/shared-a", "https://court.example.gov/shared-b"]
@@ -94,23 +95,28 @@ class Registry(RuleBasedStateMachine):
     def start(self):
         self.submit(shared=0)
 
-    @rule(shared=st.integers(min_value=0, max_value=len(SHARED_URLS)), by_partner=st.booleans())
-    def submit(self, shared, by_partner=False):
+    @rule(shared=st.integers(min_value=0, max_value=len(SHARED_URLS)), by_partner=st.booleans(), denies=st.booleans())
+    def submit(self, shared, by_partner=False, denies=False):
         t, p, d, s1, s2 = self.token("T"), self.token("P"), self.token("D"), self.token("S"), self.token("S")
         sources = [{"url": SHARED_URLS[shared - 1] if shared else f"https://news.example.org/{d}", "title": f"{d} report on {p}",
                     "publisher": f"{d} Press", "source_type": "news"},
                    {"url": f"https://court.example.gov/{t}.pdf", "title": f"Complaint {d}", "source_type": "court_record"},
                    # A first-hand account: no link, a source of its own, carrying the name until it is removed.
-                   {"title": f"{p}'s own account {d}", "source_type": "personal_testimony"}]
+                   {"title": f"{p}'s own account {d}", "source_type": "personal_testimony"},
+                   # The operator's response, which may deny that face recognition was used.
+                   {"url": f"https://police.example.gov/{t}-statement", "title": f"Statement on {p} {d}", "source_type": "official_response"}]
         submission, _ = services.submit({
             "title": f"Face search named {p} wrongly {t}", "narrative": f"{p} was arrested after a face match. {d}",
             "country": "US", "city": "Detroit", "sources": sources,
-            "outcomes": [{"type": "arrested", "detail": f"{p} held overnight.", "sources": [0]}],
+            "outcomes": [{"type": "arrested", "detail": f"{p} held overnight.", "sources": [0]},
+                         {"type": "detained", "days": 6, "sources": [0, 1], "values": [{"field": "days", "value": "6", "sources": [0]},
+                                                                                      {"field": "days", "value": "5", "sources": [1]}]}],
+            "claims": [{"about": "technology", "subject": "face", "sources": [0], "contradicted_by": [3]}] if denies else [],
             "affected": {"count": 1, "has_minor": False, "name": f"Name{s1}", "name_public": True},
             "submitter": {"role": "affected_person", "contact_email": f"{s2}@private.example"},
         }, **({"partner": self.partner, "contributor": self.contributor} if by_partner else {}))
         record = {"status": Status.SUBMITTED, "public_id": None, "T": t, "P": p, "D": [d], "S": [s1, s2], "submission": submission,
-                  "credited": by_partner and self.partner.public_credit}
+                  "credited": by_partner and self.partner.public_credit, "technology": "denied" if denies else None}
         self.records[submission.incident_id] = record
         self.hidden |= {s1, s2}
         self.hide_unpublished(record)
@@ -171,6 +177,15 @@ class Registry(RuleBasedStateMachine):
         d = self.token("D")
         moderation.correct(Incident.objects.get(pk=pk), self.moderator, {"narrative": f"{p_text(record)} corrected {d}"}, "Narrative corrected.")
         record["D"].append(d)
+
+    @precondition(lambda self: self.by_status(Status.PUBLISHED))
+    @rule(data=st.data(), status=st.sampled_from(["", "confirmed", "disputed", "denied"]))
+    def restate_technology(self, data, status):
+        """A moderator says how well "face recognition was used" is established (or lets the sources say)."""
+        pk = data.draw(st.sampled_from(self.by_status(Status.PUBLISHED)))
+        moderation.correct(Incident.objects.get(pk=pk), self.moderator,
+                           {"claims": [{"about": "technology", "subject": "face", "sources": [0], "status": status}]}, "Claim restated.")
+        self.records[pk]["technology"] = status or None
 
     @precondition(lambda self: [pk for pk in self.by_status(Status.PUBLISHED) if not self.records[pk].get("redacted")])
     @rule(data=st.data())
@@ -263,6 +278,8 @@ class Registry(RuleBasedStateMachine):
         assert {r["public_id"] for r in listing.json()["results"]} == set(published)
         texts = {"/api/v1/incidents/": listing.content.decode()}
         paths = ["/api/v1/incidents/export.jsonl", "/api/v1/incidents/export.csv", "/api/v1/stats/", "/feed.atom", "/incidents/",
+                 "/api/v1/incidents/?attribution=denied&page_size=100", "/api/v1/stats/?group_by=system&split=attribution",
+                 "/incidents/?technology=face&attribution=denied",
                  "/api/v1/incidents/?q=canary", "/api/v1/deployments/?page_size=100", "/api/v1/deployments/export.jsonl"]
         paths += [f"/api/v1/deployments/{pk}/" for pk, x in self.deployments.items() if x["status"] == Status.PUBLISHED]
         for pid in published:
@@ -279,6 +296,9 @@ class Registry(RuleBasedStateMachine):
             texts[f"/incidents/{pid}/ (es)"] = body(response)
         for pid, record in published.items():
             assert record["T"] in texts[f"/api/v1/incidents/{pid}/"]
+        # The records whose use of face recognition stands denied, and only those, answer the qualifier.
+        denied = {r["public_id"] for r in json.loads(texts["/api/v1/incidents/?attribution=denied&page_size=100"])["results"]}
+        assert denied == {pid for pid, record in published.items() if record["technology"] == "denied"}
         shown = {r["id"] for r in json.loads(texts["/api/v1/deployments/?page_size=100"])["results"]}
         assert shown == {pk for pk, x in self.deployments.items() if x["status"] == Status.PUBLISHED}
         for record in self.records.values():
@@ -300,6 +320,7 @@ class Registry(RuleBasedStateMachine):
         _stored_equals_computed()
         _facts_equal_records()
         _kept_equal_counted(every_scope_kept=False)
+        _splits_equal_counting_claims()
 
 
 def p_text(record) -> str:
