@@ -17,8 +17,11 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from ..choices import OPEN_STATES, Status
 from ..domain import actions, drafts, duplicates, moderation
 from ..domain.queue import moderation_queue
+from ..evidence import ClaimStatus
+from ..interchange.derived import stated_claims
 from ..models import Incident, Partner, Submission, System
 from ..public.format import public_record
+from . import claim_rows
 
 QUEUE_LIMIT = 200
 
@@ -92,7 +95,24 @@ def _action_data(post) -> dict:
         data["remove"] = [line.strip() for line in post.get("remove", "").splitlines() if line.strip()]
     if "changes" in post:
         data["changes"] = drafts.parse_json_object(post.get("changes"), "changes")
+    if "claim-count" in post:
+        data["changes"] = {"claims": _claims_from(post)}
     return data
+
+
+def _claims_from(post) -> list[dict]:
+    """The claims form of the desk's incident page as draft claims: only those that say more than
+    the record's own sources (a status set, sources chosen, a contradiction), as an import reads them."""
+    claims = []
+    for i in range(min(int(post.get("claim-count") or 0), drafts.MAX_CLAIMS)):
+        def positions(key):
+            return sorted({int(v) for v in post.getlist(f"claim-{i}-{key}") if v.isdigit()})
+        value = post.get(f"claim-{i}-value", "")
+        claims.append({"about": post.get(f"claim-{i}-about", ""), "value": {"true": True, "false": False}.get(value, value),
+                       "status": post.get(f"claim-{i}-status", ""), "stated": bool(post.get(f"claim-{i}-status")),
+                       "sources": positions("supports"), "contradicted_by": positions("contradicts")})
+    own = [{"source_type": t} for t in post.getlist("source-type")]
+    return stated_claims(claims, own)
 
 
 SUBMISSION_ACTIONS = {name for name, action in actions.ACTIONS.items() if not action.on_published}
@@ -130,9 +150,12 @@ def review(request, pk):
 def incident_desk(request, public_id):
     incident = get_object_or_404(Incident, public_id=public_id)
     events = incident.events.select_related("actor").order_by("at", "id")
+    record = public_record(incident) if incident.status == Status.PUBLISHED else None
     return render(request, "incidents/desk/incident.html", {
         "incident": incident, "events": events, "allowed": moderation.allowed_actions(incident),
         "submission": Submission.objects.filter(incident=incident).first(), "translations": incident.translations.all(),
+        "claims": claim_rows.claim_rows(record) if record else [], "record_sources": record["sources"] if record else [],
+        "statuses": ClaimStatus.choices,
     })
 
 

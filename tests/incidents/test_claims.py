@@ -278,3 +278,26 @@ def test_a_draft_with_claims_shows_nothing_of_them_in_public(world, moderator):
     assert _api("/api/v1/systems/clearview-ai/").json()["attribution"] == split_before
     assert _ids("/api/v1/incidents/?attribution=denied") == {world["denied"].public_id}
     assert SourceType.OFFICIAL_RESPONSE  # the draft's response is no public source either
+
+
+def test_the_desk_sets_a_claims_status_and_sources(client, world, moderator):
+    client.force_login(moderator)
+    incident = world["disputed"]
+    page = client.get(f"/moderation/incidents/{incident.public_id}/").content.decode()
+    assert "How well each claim is established" in page and 'name="claim-count"' in page
+    claims = public_record(incident)["claims"]
+    form = {"action": "correct", "note": "The court record names Clearview AI.", "claim-count": str(len(claims)),
+            "source-type": ["news", "news", "court_record"]}
+    for i, claim in enumerate(claims):  # unchanged, as the page shows them
+        form |= {f"claim-{i}-about": claim["about"], f"claim-{i}-value": str(claim["value"]).lower() if isinstance(claim["value"], bool) else claim["value"],
+                 f"claim-{i}-status": "", f"claim-{i}-supports": [str(p) for p in claim["sources"]],
+                 f"claim-{i}-contradicts": [str(p) for p in claim["contradicted_by"]]}
+        if claim["value"] == "clearview-ai":
+            form |= {f"claim-{i}-status": "confirmed", f"claim-{i}-supports": ["0", "2"], f"claim-{i}-contradicts": []}
+    client.post(f"/moderation/incidents/{incident.public_id}/action/", form)
+    incident.refresh_from_db()
+    after = _claims(incident)
+    assert incident.version == 2 and after[("system", "clearview-ai")]["status"] == "confirmed" and after[("system", "clearview-ai")]["stated"]
+    assert after[("system", world["idemia"].slug)]["status"] == "disputed"  # kept as it was
+    # The claims left as they were still rest on the record's own sources: no row was made for them.
+    assert set(Claim.objects.filter(incident=incident).values_list("about", flat=True)) == {"system"}
