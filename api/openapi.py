@@ -54,6 +54,10 @@ PAGE_PARAMS = [
     OpenApiParameter("cursor", str, description="Opaque cursor from the previous page's `next`; do not build it yourself."),
     OpenApiParameter("ordering", str, enum=["newest", "oldest", "relevance"],
                      description="newest (default), oldest, or relevance (the default when q is given; without q it means newest)."),
+    OpenApiParameter("split", str, enum=["attribution"], description=(
+        "attribution: with a system, vendor, operator or technology filter, count the matching incidents by claim status "
+        "(`attribution` in the answer). Given without asking when the list is one system's, vendor's or operator's alone "
+        "(read ready-made); with other filters it is counted, which costs a scan of the set.")),
 ]
 
 LIST_PARAMS = filter_parameters() + PAGE_PARAMS

@@ -89,8 +89,12 @@ class IncidentSummary(serializers.Serializer):
     url = serializers.URLField(help_text="This record in the API.")
 
     def to_representation(self, instance):
-        """``instance`` is already the summary (``selectors.summaries``); add its URL."""
-        return {**instance, "url": self.context["request"].build_absolute_uri(f"/api/v1/incidents/{instance['public_id']}/")}
+        """``instance`` is already the summary (``selectors.summaries``); add its URL (the site's
+        address worked out once per list, not once per row)."""
+        context = self.context
+        if "incidents_url" not in context:
+            context["incidents_url"] = context["request"].build_absolute_uri("/api/v1/incidents/")
+        return {**instance, "url": f"{context['incidents_url']}{instance['public_id']}/"}
 
 
 class PartnerCredit(serializers.Serializer):

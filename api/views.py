@@ -84,19 +84,28 @@ class PublicView(APIView):
 
 
 class IncidentListMixin(PublicView):
+    extra_params = {"split"}
+
     def list_response(self, request, queryset, scope=("", "")):
         queryset, search = self.filtered(request, queryset, scope)
+        split = request.query_params.get("split", "")
+        if split not in ("", "attribution"):
+            raise ValidationError({"split": ["Use attribution, or leave it out."]})
         attributing, columns = self.filterset.attributing, {"list_row": selectors.summary_column()}
-        if split := selectors.split_column(queryset, attributing, self.count_scope):
-            columns["split"] = split
-        rows, cursor, total = paginate(queryset, request, search=search, columns=columns,
-                                       total=selectors.total_column(queryset, self.count_scope), count_first=self.count_scope is None)
+        # The split by claim status comes with the page: a column read from the kept counts (one
+        # system's list), or, asked for, counted in the same pass as the total (a tally).
+        if self.count_scope is not None and (column := selectors.split_column(queryset, attributing, self.count_scope)):
+            columns["split"] = column
+        elif not split:
+            attributing = {}
+        rows, cursor, total, tally = paginate(queryset, request, search=search, columns=columns, count_first=self.count_scope is None,
+                                              total=selectors.total_column(queryset, self.count_scope, attributing))
         data = s.IncidentSummary(selectors.summaries(rows), many=True, context={"request": request}).data
         count = total if total is not None else selectors.count(queryset, self.count_scope)
         body = {"count": count, "next": next_link(request, cursor), "next_cursor": cursor or None, "results": data}
         if attributing:
             body["attribution"] = selectors.attribution_splits(queryset, attributing, self.count_scope, self.filterset.slugs,
-                                                               page=rows if split else None)
+                                                               page=tally or (rows if "split" in columns else None))
         return Response(body)
 
 

@@ -73,6 +73,7 @@ class Page(NamedTuple):
     rows: list
     next_cursor: str | None
     total: int | None  # the size of the whole set, when paging had to count it (else count it)
+    tally: dict | None = None  # what a ``total`` given as a JSON tally ({"n": size, ...}) counted beside the size
 
 
 # A page of newest matches can be found two ways: walk the newest rows and test each one
@@ -98,6 +99,7 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
     page, its rows and its count. ``count_first`` (for sets the planner misjudges: several
     filters) reads the total first and chooses how to find the page by it (WALK_FACTOR)."""
     columns = columns or {}
+    tally = None
     ranked = search is not None
     size = page_size(params) if params.get("page_size") else default_size
     ordering = params.get("ordering") or ("relevance" if ranked else "newest")
@@ -138,6 +140,8 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
         walk = True
         if total is not None and count_first:
             everything, total = _probe(total)
+            if isinstance(total, dict):  # a tally: the size and more, counted in the same pass (selectors.total_column)
+                tally, total = total, total["n"]
             total = total or 0
             walk = _walks(total, size, everything)
         elif total is not None:
@@ -155,7 +159,7 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
         last = rows[-1]
         key = [last.rank, last.published_at.isoformat()] if kind == "r" else last.published_at.isoformat()
         next_cursor = encode([kind, key, last.pk])
-    return Page(rows, next_cursor, total)
+    return Page(rows, next_cursor, total, tally)
 
 
 def _ranked_rows(queryset, search, after, size, columns):

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
@@ -59,10 +60,22 @@ def summary_column():
     return F("summary")
 
 
-def total_column(facts, scope=None):
+def total_column(facts, scope=None, attributing=None):
     """The size of a filtered facts set, as a column of its page query (pagination's
     ``total``): the kept count of a kept scope (see IncidentFilter.scope), else a count of
-    the set, computed once for the statement."""
+    the set, computed once for the statement. Counted, with one attributing filter
+    (``attributing``), it is a tally counted in the same pass: {"n": size, "<key>:<status>": n}
+    (the split ``attribution_splits`` reads from ``Page.tally``)."""
+    if scope is None and attributing and len(attributing) == 1:
+        try:
+            inner, params = facts.order_by().values("attributions").query.sql_with_params()
+        except EmptyResultSet:
+            return Value(0)
+        (kind, keys), = attributing.items()
+        pairs = [(f"{key}:{status}", f"{DIMENSIONS[kind].prefix}:{key}:{status}") for key in keys for status in ClaimStatus.values]
+        counts = ", ".join("%s, count(*) FILTER (WHERE f.attributions @> ARRAY[%s]::varchar[])" for _ in pairs)
+        return RawSQL(f"(SELECT json_build_object('n', count(*), {counts}) FROM ({inner}) f)",
+                      [*(value for pair in pairs for value in pair), *params])
     if scope is not None:
         n = PublicCount.objects.filter(scope=scope[0], scope_key=scope[1], dimension="total", key="").values("n")[:1]
     else:
@@ -228,7 +241,9 @@ def attribution_splits(facts, attributing: dict[str, list], scope=None, slugs=No
     for kind, keys in attributing.items():
         if page:
             counts: dict[str, dict[str, int]] = {}
-            for pair, n in page[0].split.items():
+            for pair, n in (page if isinstance(page, dict) else page[0].split).items():
+                if pair == "n" or not n:
+                    continue
                 key, status = pair.rsplit(":", 1)
                 counts.setdefault(key, {})[status] = n
         else:

@@ -15,7 +15,7 @@ from .. import choices
 from ..countries import country_choices
 from ..public.format import public_record
 
-SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type")
+SOURCE_FIELDS = ("url", "title", "publisher", "published_date", "source_type", "denies")
 OUTCOME_FIELDS = ("type", "date", "detail", "days", "amount", "currency", "sources")
 DEFAULT_SOURCE_ROWS = 2
 DEFAULT_OUTCOME_ROWS = 2
@@ -60,7 +60,7 @@ def _rows(post, prefix, fields):
     rows = []
     for i in indexes[:MAX_ROWS]:
         values = {f: post.get(f"{prefix}-{i}-{f}", "").strip() for f in fields}
-        if any(v for k, v in values.items() if k not in ("source_type", "sources")):
+        if any(v for k, v in values.items() if k not in ("source_type", "sources", "denies")):
             rows.append((i, values))
     return rows
 
@@ -87,6 +87,7 @@ def to_payload(post) -> tuple[dict, dict]:
             # An unknown number becomes an out-of-range position, which the API names.
             "sources": [position_of_shown.get(n, 10_000 + n) for n in numbers],
         })
+    denying = [position for position, (_shown, values) in enumerate(sources) if values["denies"]]
     affected = {"count": _int(post.get("affected-count")), "has_minor": _tri(post.get("affected-has_minor")),
                 "name": post.get("affected-name", "").strip()}
     body = {
@@ -103,6 +104,9 @@ def to_payload(post) -> tuple[dict, dict]:
         "affected": affected, "sources": body_sources, "outcomes": body_outcomes,
         "submitter": {"role": post.get("submitter-role") or "other", "contact_email": post.get("submitter-contact_email", "").strip()},
     }
+    if denying:  # a source that denies face recognition was used: the claim, with the others supporting it
+        supporting = [p for p, (_shown, values) in enumerate(sources) if p not in denying and values["source_type"] != "official_response"]
+        body["claims"] = [{"about": "technology", "subject": "face", "sources": supporting, "contradicted_by": denying}]
     return body, where
 
 
@@ -230,7 +234,7 @@ def draft_post(incident) -> QueryDict:
     post["affected-name"] = incident.affected_name  # a moderator's form: the private name too
     for i, source in enumerate(record["sources"]):
         for f in SOURCE_FIELDS:
-            post[f"sources-{i}-{f}"] = source.get(f) or ""
+            post[f"sources-{i}-{f}"] = source.get(f) or "" if f != "denies" else ""
     for i, outcome in enumerate(record["outcomes"]):
         for f in OUTCOME_FIELDS:
             value = outcome.get(f)

@@ -76,7 +76,7 @@ def _page(request, queryset, search=None, extra=None, rows_out=None):
     """One keyset page of cards, with the link to the next; the page's rows (with the columns in
     ``extra``) are appended to ``rows_out`` when given."""
     try:
-        rows, cursor, _total = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column(), **(extra or {})},
+        rows, cursor, *_counted = paginate(queryset, request.GET, search=search, columns={"list_row": selectors.summary_column(), **(extra or {})},
                                         default_size=PAGE_SIZE)
     except PageError as exc:
         return None, None, f"{exc.field}: {exc.message}"

@@ -179,8 +179,11 @@ def test_the_attribution_qualifier_on_every_attributing_filter(world):
     assert _ids("/api/v1/incidents/?attribution=denied") == {n}  # alone: any attribution with that status
     body = _api("/api/v1/incidents/?system=clearview-ai").json()
     assert body["attribution"] == {"system": {"clearview-ai": {"reported": 1, "disputed": 1}}}
-    body = _api("/api/v1/incidents/?system=clearview-ai&country=US").json()  # counted, not kept
+    assert "attribution" not in _api("/api/v1/incidents/?system=clearview-ai&country=US").json()  # counted: on request
+    body = _api("/api/v1/incidents/?system=clearview-ai&country=US&split=attribution").json()
     assert body["attribution"] == {"system": {"clearview-ai": {"reported": 1, "disputed": 1}}}
+    body = _api("/api/v1/incidents/?system=clearview-ai&attribution=denied,disputed&split=attribution").json()
+    assert body["count"] == 2 and body["attribution"] == {"system": {"clearview-ai": {"disputed": 1, "denied": 1}}}
     assert _api("/api/v1/systems/clearview-ai/").json()["attribution"] == {"reported": 1, "disputed": 1, "denied": 1}
     response = APIClient().get("/api/v1/incidents/?system=clearview-ai&attribution=maybe")
     assert response.status_code == 400 and "attribution" in response.json()["error"]["fields"]
