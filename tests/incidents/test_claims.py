@@ -304,3 +304,22 @@ def test_the_desk_sets_a_claims_status_and_sources(client, world, moderator):
     assert after[("system", world["idemia"].slug)]["status"] == "disputed"  # kept as it was
     # The claims left as they were still rest on the record's own sources: no row was made for them.
     assert set(Claim.objects.filter(incident=incident).values_list("about", flat=True)) == {"system"}
+
+
+def test_the_report_form_marks_a_source_that_denies_face_recognition(client, moderator, rate_limits):
+    rate_limits(submissions="100000/hour")
+    form = {
+        "title": "Police say no face search was run", "narrative": "The family says a camera matched him; the police deny it.",
+        "country": "US", "sources-0-url": "https://claims.example.org/family", "sources-0-title": "Family speaks", "sources-0-source_type": "news",
+        "sources-1-url": "https://claims.example.org/statement", "sources-1-title": "Police statement", "sources-1-source_type": "official_response",
+        "sources-1-denies": "on", "submitter-role": "family_member",
+    }
+    page = client.get("/submit/").content.decode()
+    assert 'name="sources-0-denies"' in page and 'id="denies-help"' in page
+    response = client.post("/submit/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    incident = Incident.objects.get(title=form["title"])
+    moderation.claim(incident, moderator)
+    incident = moderation.publish(incident, moderator)
+    assert _claims(incident)[("technology", "face")] | {} == {"about": "technology", "value": "face", "status": "denied", "stated": False,
+                                                               "sources": [0], "contradicted_by": [1]}
