@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, SourceType, Status
 from ..countries import country_name
-from ..evidence import ClaimStatus, EvidenceLevel
+from ..evidence import ClaimAbout, ClaimStatus, EvidenceLevel
 from ..models import (
     Deployment,
     Incident,
@@ -393,11 +393,28 @@ def public_source(source_id: int):
     return Source.objects.select_related("preserved").filter(pk=source_id).filter(Exists(cited)).exclude(Exists(redacted)).first()
 
 
+def attributed_to(kind: str, pk) -> Q:
+    """The public incidents that attribute this system, vendor or operator with any status, denied
+    included: where a right of reply belongs, whatever the lists count."""
+    prefix = DIMENSIONS[kind].prefix
+    return Q(tags__overlap=[f"{prefix}:{pk}:{status}" for status in ClaimStatus.values])
+
+
 def official_responses(facts, limit: int = 50) -> list:
     """The operators' and vendors' own responses (sources of type ``official_response``) cited
     by these public incidents, newest first: the right of reply a system's or organisation's
-    page shows, or says it found none."""
-    return list(IncidentSource.objects.filter(incident_id__in=facts.order_by().values("incident_id"), source_type=SourceType.OFFICIAL_RESPONSE)
-                .select_related("source", "incident").only("title", "publisher", "published_date", "date_precision", "source__url",
-                                                              "incident__public_id", "incident__title")
-                .order_by(F("published_date").desc(nulls_last=True), "-id")[:limit])
+    page shows, or says it found none. Each carries ``answers``: the claims of its case it is
+    attached to (supporting or contradicting), with their status."""
+    responses = list(IncidentSource.objects.filter(incident_id__in=facts.order_by().values("incident_id"), source_type=SourceType.OFFICIAL_RESPONSE)
+                     .select_related("source", "incident").only("title", "publisher", "published_date", "date_precision", "source__url",
+                                                                   "incident__public_id", "incident__title")
+                     .order_by(F("published_date").desc(nulls_last=True), "-id")[:limit])
+    records = dict(PublicRecord.objects.filter(pk__in={r.incident_id for r in responses}).values_list("pk", "record"))
+    for response in responses:
+        record = json.loads(records.get(response.incident_id) or "{}")
+        positions = {i for i, s in enumerate(record.get("sources") or []) if s.get("url") == (response.source.url or None)
+                     and s.get("title") == response.title}
+        response.answers = [{"about": ClaimAbout(c["about"]).label, "value": c["value"], "status": c["status"],
+                             "status_label": ClaimStatus(c["status"]).label, "denies": bool(positions & set(c["contradicted_by"]))}
+                            for c in record.get("claims") or [] if positions & set(c["sources"] + c["contradicted_by"])]
+    return responses

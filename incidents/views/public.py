@@ -302,7 +302,7 @@ def system_detail(request, slug):
                                       link=f"/incidents/?system={system.slug}&outcome="),
         "feed_url": reverse("incidents:system-feed", args=[system.slug]),
         "deployments": deployments.for_pages(deployments.deployments_of(system=system)),
-        "responses": selectors.official_responses(incidents),
+        "responses": selectors.official_responses(selectors.public_facts().filter(selectors.attributed_to("system", system.pk))),
     })
 
 
@@ -325,7 +325,8 @@ def organization_detail(request, slug):
         "year_chart": charts.year_chart(counts["year"]),
         "outcome_chart": charts.Chart(_("Outcomes by type"), counts["outcome"], key_label=_("Outcome")),
         "deployments": deployments.for_pages(deployments.deployments_of(organization=org)),
-        "responses": selectors.official_responses(incidents),
+        "responses": selectors.official_responses(selectors.public_facts().filter(
+            selectors.attributed_to("operator", org.pk) | selectors.attributed_to("vendor", org.pk))),
     })
 
 

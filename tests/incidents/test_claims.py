@@ -323,3 +323,13 @@ def test_the_report_form_marks_a_source_that_denies_face_recognition(client, mod
     incident = moderation.publish(incident, moderator)
     assert _claims(incident)[("technology", "face")] | {} == {"about": "technology", "value": "face", "status": "denied", "stated": False,
                                                                "sources": [0], "contradicted_by": [1]}
+
+
+def test_a_response_is_listed_with_the_claims_it_answers(client, world):
+    """The right of reply belongs on the system's page even when the response denies the system was used
+    (a case no list counts by default)."""
+    page = client.get("/systems/clearview-ai/").content.decode()
+    assert f"/incidents/{world['denied'].public_id}/" in page and "denies it" in page
+    assert page.count("claim-denied") >= 2  # the system and face recognition, both denied by the police's response
+    page = client.get(f"/organizations/{world['police'].slug}/").content.decode()
+    assert "denies it" in page
