@@ -128,7 +128,10 @@ class SubmissionViewSet(ModeratorViewSet):
                 raise ValueError
         except ValueError:
             raise ValidationError({"offset": [f"Use a whole number from 0 to {MAX_OFFSET}."]}) from None
-        rows = moderation_queue(states, partner=request.query_params.get("partner") or None)[offset:offset + limit]
+        partner = request.query_params.get("partner") or None
+        if partner is not None and "\x00" in partner:
+            raise ValidationError({"partner": ["Null characters are not allowed."]})
+        rows = moderation_queue(states, partner=partner)[offset:offset + limit]
         return Response([queue_item(x) for x in rows])
 
     @extend_schema(tags=["moderation"], summary="One submission: as sent, what would be published, and its history",

@@ -66,7 +66,7 @@ def total_column(facts, scope=None, attributing=None):
     the set, computed once for the statement. Counted, with one attributing filter
     (``attributing``), it is a tally counted in the same pass: {"n": size, "<key>:<status>": n}
     (the split ``attribution_splits`` reads from ``Page.tally``)."""
-    if scope is None and attributing and len(attributing) == 1:
+    if scope is None and attributing and len(attributing) == 1 and all(attributing.values()):
         try:
             inner, params = facts.order_by().values("attributions").query.sql_with_params()
         except EmptyResultSet:

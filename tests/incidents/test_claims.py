@@ -185,6 +185,9 @@ def test_the_attribution_qualifier_on_every_attributing_filter(world):
     body = _api("/api/v1/incidents/?system=clearview-ai&attribution=denied,disputed&split=attribution").json()
     assert body["count"] == 2 and body["attribution"] == {"system": {"clearview-ai": {"disputed": 1, "denied": 1}}}
     assert _api("/api/v1/systems/clearview-ai/").json()["attribution"] == {"reported": 1, "disputed": 1, "denied": 1}
+    # A name that matches nothing splits into nothing (and finds nothing).
+    body = _api("/api/v1/incidents/?vendor=nobody&attribution=confirmed&country=US&split=attribution").json()
+    assert body["count"] == 0 and body["attribution"] == {"vendor": {}}
     response = APIClient().get("/api/v1/incidents/?system=clearview-ai&attribution=maybe")
     assert response.status_code == 400 and "attribution" in response.json()["error"]["fields"]
     # Exports and statistics take it too.
