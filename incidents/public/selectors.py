@@ -16,6 +16,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
@@ -29,6 +30,7 @@ from ..choices import Action, ErrorType, IdentificationMode, OutcomeType, Source
 from ..countries import country_name
 from ..evidence import ClaimAbout, ClaimStatus, EvidenceLevel
 from ..models import (
+    ClaimSource,
     Deployment,
     Incident,
     IncidentSource,
@@ -406,15 +408,20 @@ def official_responses(facts, limit: int = 50) -> list:
     page shows, or says it found none. Each carries ``answers``: the claims of its case it is
     attached to (supporting or contradicting), with their status."""
     responses = list(IncidentSource.objects.filter(incident_id__in=facts.order_by().values("incident_id"), source_type=SourceType.OFFICIAL_RESPONSE)
-                     .select_related("source", "incident").only("title", "publisher", "published_date", "date_precision", "source__url",
+                     .select_related("source", "incident").only("title", "publisher", "published_date", "date_precision", "source__url", "source_id",
                                                                    "incident__public_id", "incident__title")
                      .order_by(F("published_date").desc(nulls_last=True), "-id")[:limit])
-    records = dict(PublicRecord.objects.filter(pk__in={r.incident_id for r in responses}).values_list("pk", "record"))
+    # A response answers a claim only where a moderator or submitter attached it (a ClaimSource):
+    # the records are read for those cases alone.
+    answering = set(ClaimSource.objects.filter(source_id__in={r.source_id for r in responses},
+                                               claim__incident_id__in={r.incident_id for r in responses}).values_list("claim__incident_id", flat=True))
+    parts = dict(PublicRecord.objects.filter(pk__in=answering).values_list("pk", RawSQL(
+        "(SELECT jsonb_build_object('claims', x.r -> 'claims', 'sources', (SELECT jsonb_agg(jsonb_build_array(s -> 'url', s -> 'title')) "
+        "FROM jsonb_array_elements(x.r -> 'sources') AS s)) FROM (SELECT record::jsonb AS r) AS x)", [], output_field=JSONField()))) if answering else {}
     for response in responses:
-        record = json.loads(records.get(response.incident_id) or "{}")
-        positions = {i for i, s in enumerate(record.get("sources") or []) if s.get("url") == (response.source.url or None)
-                     and s.get("title") == response.title}
+        claims, sources = (parts.get(response.incident_id) or {}).get("claims"), (parts.get(response.incident_id) or {}).get("sources")
+        positions = {i for i, (url, title) in enumerate(sources or []) if url == (response.source.url or None) and title == response.title}
         response.answers = [{"about": ClaimAbout(c["about"]).label, "value": c["value"], "status": c["status"],
                              "status_label": ClaimStatus(c["status"]).label, "denies": bool(positions & set(c["contradicted_by"]))}
-                            for c in record.get("claims") or [] if positions & set(c["sources"] + c["contradicted_by"])]
+                            for c in claims or [] if positions & set(c["sources"] + c["contradicted_by"])]
     return responses

@@ -57,6 +57,8 @@ def test_every_exported_record_follows_the_schema(moderator):
     detained = next(o for o in buenos_aires["outcomes"] if o["type"] == "detained")
     assert detained["values"] == [{"field": "days", "value": "6", "sources": [0, 1]}, {"field": "days", "value": "5", "sources": [2]}]
     assert detained["days"] == 5  # the statistics count the lower value
+    # Its sources disagree on which police force made the stop: a moderator marked the operator disputed.
+    assert [(c["status"], c["stated"]) for c in buenos_aires["claims"] if c["about"] == "operator"] == [("disputed", True)]
 
 
 def test_the_api_serves_the_schema_of_each_version(client):
