@@ -46,7 +46,10 @@ def main():
     largest = public_systems().order_by("-incident_count").first()
     print(f"{total} public incidents; largest system {largest.slug} ({largest.incident_count})", file=sys.stderr)
     rows = []
-    for label, params in (("all incidents, newest first", {}), (f"system {largest.slug}", {"system": largest.slug})):
+    scenarios = [("all incidents, newest first", {}), (f"system {largest.slug}", {"system": largest.slug}),
+                 ("search \"wrongly accused\", by relevance", {"q": "wrongly accused"}),
+                 ("search \"mugshot database\", by relevance", {"q": "mugshot database"})]
+    for label, params in scenarios:
         query = {**params, "page_size": args.size}
         cursor, depth = None, 1
         while depth < args.depth:

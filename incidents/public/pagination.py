@@ -123,6 +123,11 @@ def paginate(queryset, params, *, search=None, columns=None, total=None, count_f
             except (TypeError, ValueError):
                 raise PageError("cursor", "This cursor is not valid.") from None
             after = Q(rank__lt=rank) | Q(rank=rank, published_at__lt=when) | Q(rank=rank, published_at=when, pk__lt=last_id)
+            if rank <= 0:
+                # Past the matches with the words in their title (a rank is never below 0), every
+                # row after the cursor is as old or older: the redundant bound lets both tiers seek
+                # the publication index instead of ranking and discarding what comes before.
+                after = Q(published_at__lte=when) & after
         else:
             try:
                 key = datetime.datetime.fromisoformat(key)
