@@ -260,7 +260,7 @@ def import_records(records: list[dict], actor=None, batch_size: int = 500, progr
     names = _Names()
     imported = []
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), store.deferred_counts():
         _reserve_given_ids(records)
         missing = [a for a in records if not a.get("public_id")]
         for attrs, pid in zip(missing, allocate_public_ids(len(missing), now.year)):

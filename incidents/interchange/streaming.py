@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from ..public import store
 from .importing import _analyze_imported_tables, _import_batch, _Names, _refuse_taken_ids, _reserve_given_ids, allocate_public_ids, parse_line
 
 
@@ -17,7 +18,7 @@ def import_stream(lines: Iterable[str], actor=None, batch_size: int = 500, progr
     file gives, to refuse a repeated one). All or nothing as ``import_records``: a bad line,
     wherever it is, names itself and rolls back every batch written before it."""
     names, now, count, seen_ids = _Names(), timezone.now(), 0, set()
-    with transaction.atomic():
+    with transaction.atomic(), store.deferred_counts():
         batch, number = [], 0
         for number, line in enumerate(lines, start=1):
             attrs = parse_line(number, line, seen_ids)

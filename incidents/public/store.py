@@ -15,6 +15,8 @@ kept counts, where an upsert fires the insert and both update triggers.
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import islice
 
 from django.db import connection, transaction
@@ -72,6 +74,29 @@ def chunks(ids, size: int) -> Iterator[list]:
         yield chunk
 
 
+_deferring: ContextVar[bool] = ContextVar("deferring_counts", default=False)
+
+
+@contextmanager
+def deferred_counts():
+    """Within an import's transaction: the kept counts of the rows ``refresh`` writes are added
+    once, at the end, in one set-based statement, instead of by the count triggers batch after
+    batch (each batch updating the same counter rows again: dead rows and time). Only for
+    incidents new to the read model (the import's): a row replaced meanwhile is refused."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS wir_deferred_counts (incident_id bigint) ON COMMIT DROP")
+        cursor.execute("SELECT set_config('registry.defer_counts', 'on', true)")
+    token = _deferring.set(True)
+    try:
+        yield
+    finally:
+        _deferring.reset(token)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('registry.defer_counts', 'off', true)")
+        cursor.execute("SELECT incidents_publiccount_count_rows(ARRAY(SELECT incident_id FROM wir_deferred_counts))")
+        cursor.execute("DROP TABLE wir_deferred_counts")
+
+
 def refresh(incident_ids, chunk_size: int = 1000) -> int:
     """Rebuild the read model's rows of these incidents: a row for each public one, none for
     the rest. Return how many rows were written or removed (0 for a draft's change).
@@ -81,9 +106,13 @@ def refresh(incident_ids, chunk_size: int = 1000) -> int:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for chunk in chunks(dict.fromkeys(incident_ids), chunk_size):
             cursor.execute("DELETE FROM incidents_publicrecord WHERE incident_id = ANY(%s)", [chunk])
+            if cursor.rowcount and _deferring.get():
+                raise RuntimeError("Counts are deferred only for incidents new to the read model; this refresh replaced rows.")
             changed += cursor.rowcount
             cursor.execute(BUILD_SQL, {"ids": chunk})
             changed += cursor.rowcount
+            if _deferring.get():
+                cursor.execute("INSERT INTO wir_deferred_counts SELECT unnest(%s::bigint[])", [chunk])
         if changed:
             advance_public_version(cursor)
     return changed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from incidents.interchange.importing import ImportError_
 from incidents.interchange.streaming import import_stream
@@ -51,3 +52,27 @@ def test_an_id_repeated_in_a_later_batch_names_its_line(tmp_path):
     with pytest.raises(CommandError, match=rf"line {len(lines)}: public_id: WIR-2025-0900 appears twice"):
         call_command("import_incidents", str(path), "--batch-size", "2", stdout=io.StringIO(), stderr=io.StringIO())
     assert not Incident.objects.exists()
+
+
+def test_the_kept_counts_are_made_once_at_the_end_and_equal_counting(moderator):
+    """An import defers the kept counts to its end (one set-based count instead of the triggers'
+    update per batch): they equal counting the read model after it, a failed import leaves none,
+    and a deferral never hides a replaced row."""
+    from incidents.models import PublicCount
+    from incidents.public import store
+    from tests.factories import publish_new
+    from tests.incidents.public.test_counts import _kept_equal_counted
+
+    existing = publish_new(moderator)
+    before = dict(PublicCount.objects.filter(scope="", dimension="total").values_list("key", "n"))
+    with pytest.raises(ImportError_):
+        import_stream([*demo_lines(), "{}"], batch_size=3)
+    assert dict(PublicCount.objects.filter(scope="", dimension="total").values_list("key", "n")) == before
+    assert import_stream(demo_lines(), batch_size=3) == len(demo_lines())
+    assert PublicCount.objects.get(scope="", scope_key="", dimension="total", key="").n == 1 + len(demo_lines())
+    _kept_equal_counted(every_scope_kept=False)
+    # The count triggers are on again after the import: a publication counts at once.
+    publish_new(moderator)
+    assert PublicCount.objects.get(scope="", scope_key="", dimension="total", key="").n == 2 + len(demo_lines())
+    with pytest.raises(RuntimeError, match="deferred only for incidents new"), transaction.atomic(), store.deferred_counts():
+        store.refresh([existing.pk])
