@@ -217,7 +217,8 @@ def public_page_urls(world):
             f"/incidents/{world['withdrawn'].public_id}/", f"/incidents/{world['merged'].public_id}/",
             f"/systems/{PROPOSED.lower()}/", f"/organizations/{PROPOSED_OPERATOR.lower()}/"]
     for query in ("", "?q=Zyxsubmittedmarker", "?q=zyx", "?q=Narrative", "?system=public-face-search", f"?system={PROPOSED}",
-                  f"?operator={PROPOSED_OPERATOR}", "?has_minor=true", "?country=US&outcome=arrested", "?reported_by=zyx-partner"):
+                  f"?operator={PROPOSED_OPERATOR}", "?has_minor=true", "?country=US&outcome=arrested", "?reported_by=zyx-partner",
+                  "?attribution=denied", "?system=public-face-search&attribution=denied,disputed", "?technology=face&attribution=denied"):
         urls.append(f"/incidents/{query}")
     return urls
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from rest_framework.test import APIClient
 
-from incidents.choices import SourceType
 from incidents.domain import moderation, redaction
 from incidents.evidence import ClaimStatus, sql_status, status_of
 from incidents.models import Claim, Incident, IncidentVersion, Organization, Submission, System
@@ -112,7 +111,7 @@ def test_a_moderator_sets_a_status_and_the_history_says_so(world, moderator):
     ]}, "The court record names Clearview AI; the early report was wrong.")
     incident.refresh_from_db()
     claims = _claims(incident)
-    assert claims[("system", "clearview-ai")] | {} == {"about": "system", "value": "clearview-ai", "status": "confirmed", "stated": True,
+    assert claims[("system", "clearview-ai")] == {"about": "system", "value": "clearview-ai", "status": "confirmed", "stated": True,
                                                        "sources": [0, 2], "contradicted_by": []}
     assert claims[("system", world["idemia"].slug)]["status"] == "disputed"
     version = IncidentVersion.objects.get(incident=incident, number=incident.version)
@@ -283,7 +282,9 @@ def test_a_draft_with_claims_shows_nothing_of_them_in_public(world, moderator):
         assert _api(f"/api/v1/incidents/{pid}/").json() == record
     assert _api("/api/v1/systems/clearview-ai/").json()["attribution"] == split_before
     assert _ids("/api/v1/incidents/?attribution=denied") == {world["denied"].public_id}
-    assert SourceType.OFFICIAL_RESPONSE  # the draft's response is no public source either
+    # The draft's response is no public source either: the system page lists none of it.
+    page = APIClient().get("/systems/clearview-ai/").content.decode()
+    assert "official_response 12" not in page and "claims.example.org/official_response-12" not in page
 
 
 def test_the_desk_sets_a_claims_status_and_sources(client, world, moderator):
@@ -324,7 +325,7 @@ def test_the_report_form_marks_a_source_that_denies_face_recognition(client, mod
     incident = Incident.objects.get(title=form["title"])
     moderation.claim(incident, moderator)
     incident = moderation.publish(incident, moderator)
-    assert _claims(incident)[("technology", "face")] | {} == {"about": "technology", "value": "face", "status": "denied", "stated": False,
+    assert _claims(incident)[("technology", "face")] == {"about": "technology", "value": "face", "status": "denied", "stated": False,
                                                                "sources": [0], "contradicted_by": [1]}
 
 
